@@ -1,0 +1,9 @@
+# One place for the warning policy: strict everywhere, fatal when EKSGUARD_WERROR is on (CI).
+function(eksguard_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+    -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+    -Wimplicit-fallthrough)
+  if(EKSGUARD_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

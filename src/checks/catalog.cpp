@@ -1,0 +1,200 @@
+#include "checks/catalog.h"
+
+#include <array>
+
+#include "common/strings.h"
+
+namespace eksguard {
+namespace {
+
+using S = Severity;
+constexpr std::string_view kBpgPods = "Security > Pod Security";
+constexpr std::string_view kBpgIam = "Security > Identity and Access Management";
+constexpr std::string_view kBpgImages = "Security > Image Security";
+constexpr std::string_view kBpgSecrets = "Security > Data Encryption and Secrets Management";
+constexpr std::string_view kBpgTenancy = "Security > Multi-tenancy";
+
+// clang-format off
+constexpr std::array<CheckInfo, static_cast<size_t>(CheckId::kCount)> kChecks{{
+  {CheckId::kPssPrivileged, "PSS-PRIVILEGED", "pod-security",
+   "Privileged container", S::kCritical,
+   "Remove securityContext.privileged or set it to false; grant only the capabilities the container needs.",
+   {"privileged", "baseline", "4.2.1", kBpgPods}},
+  {CheckId::kPssHostNamespaces, "PSS-HOST-NAMESPACES", "pod-security",
+   "Pod shares host namespaces", S::kHigh,
+   "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).",
+   {"hostNamespaces", "baseline", "4.2.2, 4.2.3, 4.2.4", kBpgPods}},
+  {CheckId::kPssHostPathVolumes, "PSS-HOST-PATH-VOLUMES", "pod-security",
+   "hostPath volume", S::kHigh,
+   "Replace hostPath volumes with emptyDir, configMap, secret or persistent volumes.",
+   {"hostPathVolumes", "baseline", "", kBpgPods}},
+  {CheckId::kPssHostPorts, "PSS-HOST-PORTS", "pod-security",
+   "Container binds a host port", S::kMedium,
+   "Remove hostPort from container ports; expose the pod through a Service instead.",
+   {"hostPorts", "baseline", "", kBpgPods}},
+  {CheckId::kPssCapabilitiesBaseline, "PSS-CAPABILITIES-BASELINE", "pod-security",
+   "Container adds capabilities beyond the baseline set", S::kHigh,
+   "Remove capabilities outside the default set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, "
+   "MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT) from capabilities.add.",
+   {"capabilities_baseline", "baseline", "", kBpgPods}},
+  {CheckId::kPssAppArmorProfile, "PSS-APPARMOR-PROFILE", "pod-security",
+   "AppArmor profile disabled or overridden", S::kMedium,
+   "Use the RuntimeDefault or a Localhost AppArmor profile; never Unconfined.",
+   {"appArmorProfile", "baseline", "", kBpgPods}},
+  {CheckId::kPssSeLinuxOptions, "PSS-SELINUX-OPTIONS", "pod-security",
+   "Custom SELinux options", S::kMedium,
+   "Do not set seLinuxOptions.user or role, and use only the container_t, container_init_t, "
+   "container_kvm_t or container_engine_t types.",
+   {"seLinuxOptions", "baseline", "", kBpgPods}},
+  {CheckId::kPssProcMount, "PSS-PROC-MOUNT", "pod-security",
+   "Unmasked /proc mount", S::kMedium,
+   "Remove securityContext.procMount or set it to Default.",
+   {"procMount", "baseline", "", kBpgPods}},
+  {CheckId::kPssSeccompProfileBaseline, "PSS-SECCOMP-PROFILE-BASELINE", "pod-security",
+   "Seccomp explicitly disabled", S::kMedium,
+   "Do not set the seccomp profile to Unconfined; use RuntimeDefault or Localhost.",
+   {"seccompProfile_baseline", "baseline", "", kBpgPods}},
+  {CheckId::kPssSysctls, "PSS-SYSCTLS", "pod-security",
+   "Unsafe sysctls", S::kMedium,
+   "Set only the namespaced sysctls the Pod Security Standards allow.",
+   {"sysctls", "baseline", "", kBpgPods}},
+  {CheckId::kPssWindowsHostProcess, "PSS-WINDOWS-HOST-PROCESS", "pod-security",
+   "Windows HostProcess container", S::kCritical,
+   "Remove windowsOptions.hostProcess or set it to false.",
+   {"windowsHostProcess", "baseline", "", kBpgPods}},
+  {CheckId::kPssHostProbesAndLifecycle, "PSS-HOST-PROBES-AND-LIFECYCLE", "pod-security",
+   "Probe or lifecycle handler targets another host", S::kMedium,
+   "Remove the host field from httpGet and tcpSocket probes and lifecycle handlers.",
+   {"hostProbesAndHostLifecycle", "baseline", "", kBpgPods}},
+  {CheckId::kPssAllowPrivilegeEscalation, "PSS-ALLOW-PRIVILEGE-ESCALATION", "pod-security",
+   "Container allows privilege escalation", S::kMedium,
+   "Set securityContext.allowPrivilegeEscalation=false on every container.",
+   {"allowPrivilegeEscalation", "restricted", "4.2.5", kBpgPods}},
+  {CheckId::kPssCapabilitiesRestricted, "PSS-CAPABILITIES-RESTRICTED", "pod-security",
+   "Container does not drop all capabilities", S::kMedium,
+   "Set securityContext.capabilities.drop=[\"ALL\"] and add back only NET_BIND_SERVICE if needed.",
+   {"capabilities_restricted", "restricted", "", kBpgPods}},
+  {CheckId::kPssProcMountRestricted, "PSS-PROC-MOUNT-RESTRICTED", "pod-security",
+   "Unmasked /proc mount", S::kMedium,
+   "Remove securityContext.procMount or set it to Default.",
+   {"procMount_restricted", "restricted", "", kBpgPods}},
+  {CheckId::kPssRestrictedVolumes, "PSS-RESTRICTED-VOLUMES", "pod-security",
+   "Volume type not allowed by the restricted policy", S::kMedium,
+   "Use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, "
+   "projected and secret volumes.",
+   {"restrictedVolumes", "restricted", "", kBpgPods}},
+  {CheckId::kPssRunAsNonRoot, "PSS-RUN-AS-NON-ROOT", "pod-security",
+   "Container may run as root", S::kMedium,
+   "Set securityContext.runAsNonRoot=true on the pod or on every container.",
+   {"runAsNonRoot", "restricted", "", kBpgPods}},
+  {CheckId::kPssRunAsUser, "PSS-RUN-AS-USER", "pod-security",
+   "Container runs as UID 0", S::kMedium,
+   "Set securityContext.runAsUser to a non-zero UID, or leave it unset with runAsNonRoot=true.",
+   {"runAsUser", "restricted", "", kBpgPods}},
+  {CheckId::kPssSeccompProfileRestricted, "PSS-SECCOMP-PROFILE-RESTRICTED", "pod-security",
+   "Seccomp profile not set", S::kMedium,
+   "Set securityContext.seccompProfile.type to RuntimeDefault or Localhost on the pod or every container.",
+   {"seccompProfile_restricted", "restricted", "", kBpgPods}},
+
+  {CheckId::kEksSaTokenAutomount, "EKS-POD-001", "eks-hardening",
+   "Service account token mounted automatically", S::kMedium,
+   "Set automountServiceAccountToken: false on the pod (or its service account) unless the workload "
+   "calls the Kubernetes API; mount a projected token explicitly where it does.",
+   {"", "", "4.1.6", kBpgIam}},
+  {CheckId::kEksDefaultServiceAccount, "EKS-POD-002", "eks-hardening",
+   "Workload uses the default service account", S::kLow,
+   "Create a dedicated service account for the workload and set serviceAccountName.",
+   {"", "", "4.1.5", kBpgIam}},
+  {CheckId::kEksWritableRootFilesystem, "EKS-POD-003", "eks-hardening",
+   "Root filesystem is writable", S::kMedium,
+   "Set securityContext.readOnlyRootFilesystem=true and mount emptyDir volumes where the container writes.",
+   {"", "", "", kBpgPods}},
+  {CheckId::kEksRuntimeSocketMount, "EKS-POD-004", "eks-hardening",
+   "Container runtime socket mounted", S::kCritical,
+   "Do not mount the containerd, CRI-O or Docker socket; whoever can reach it controls the node.",
+   {"", "", "", kBpgPods}},
+  {CheckId::kEksSensitiveHostPath, "EKS-POD-005", "eks-hardening",
+   "Sensitive host path mounted", S::kHigh,
+   "Do not mount host system paths (/, /etc, /proc, /sys, /var/lib/kubelet, /root, ...) into pods.",
+   {"", "", "", kBpgPods}},
+  {CheckId::kEksWritableHostPath, "EKS-POD-006", "eks-hardening",
+   "hostPath volume mounted writable", S::kHigh,
+   "Mount hostPath volumes with readOnly: true, or avoid hostPath altogether.",
+   {"", "", "", kBpgPods}},
+  {CheckId::kEksHostNetworkImds, "EKS-POD-007", "eks-hardening",
+   "Host-network pod can reach the node's instance metadata credentials", S::kHigh,
+   "Avoid hostNetwork; pods on the host network reach IMDS whatever the hop limit and can take the "
+   "node role's credentials. Use IRSA or EKS Pod Identity for AWS access.",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksSecretInEnvRef, "EKS-POD-008", "eks-hardening",
+   "Secret exposed through environment variables", S::kMedium,
+   "Mount secrets as files (a secret volume) or use the Secrets Store CSI driver instead of "
+   "env valueFrom.secretKeyRef / envFrom.secretRef.",
+   {"", "", "4.4.1", kBpgSecrets}},
+  {CheckId::kEksSecretLiteralInEnv, "EKS-POD-009", "eks-hardening",
+   "Credential written literally in an environment variable", S::kHigh,
+   "Move the value to AWS Secrets Manager or a Kubernetes Secret mounted as a file; rotate the "
+   "exposed credential.",
+   {"", "", "4.4.1", kBpgSecrets}},
+  {CheckId::kEksImageNoDigest, "EKS-POD-010", "eks-hardening",
+   "Image not pinned by digest", S::kLow,
+   "Reference images by digest (image@sha256:...) or use ECR repositories with immutable tags.",
+   {"", "", "", kBpgImages}},
+  {CheckId::kEksImageLatestTag, "EKS-POD-011", "eks-hardening",
+   "Image uses the latest tag or no tag", S::kMedium,
+   "Pin a specific version tag or, better, a digest.",
+   {"", "", "", kBpgImages}},
+  {CheckId::kEksImageRegistryNotAllowed, "EKS-POD-012", "eks-hardening",
+   "Image from a registry outside the allowed list", S::kHigh,
+   "Pull images only from approved registries (e.g. your ECR); mirror third-party images there.",
+   {"", "", "5.1.4", kBpgImages}},
+  {CheckId::kEksMissingRequests, "EKS-POD-013", "eks-hardening",
+   "CPU or memory request not set", S::kLow,
+   "Set resources.requests.cpu and resources.requests.memory on every container.",
+   {"", "", "", kBpgTenancy}},
+  {CheckId::kEksMissingLimits, "EKS-POD-014", "eks-hardening",
+   "CPU or memory limit not set", S::kLow,
+   "Set resources.limits.memory (and cpu where fairness matters) on every container.",
+   {"", "", "", kBpgTenancy}},
+  {CheckId::kEksDefaultNamespace, "EKS-POD-015", "eks-hardening",
+   "Workload in the default namespace", S::kLow,
+   "Deploy workloads into dedicated namespaces with their own RBAC, quotas and network policies.",
+   {"", "", "4.5.2", kBpgTenancy}},
+
+  {CheckId::kCfgExceptionExpired, "CFG-EXCEPTION-EXPIRED", "config",
+   "Exception has expired", S::kMedium,
+   "Fix the findings the exception covered, or renew it with a new expires date and a reason.",
+   {"", "", "", ""}},
+  {CheckId::kCfgExceptionUnused, "CFG-EXCEPTION-UNUSED", "config",
+   "Exception matches no finding", S::kInfo,
+   "Remove the exception, or correct its selectors so it matches what it was written for.",
+   {"", "", "", ""}},
+}};
+// clang-format on
+
+constexpr bool catalog_is_ordered() {
+  for (size_t i = 0; i < kChecks.size(); ++i) {
+    if (static_cast<size_t>(kChecks[i].check) != i) return false;
+  }
+  return true;
+}
+static_assert(catalog_is_ordered(), "kChecks must list checks in CheckId order");
+
+}  // namespace
+
+const CheckInfo& check_info(CheckId check) {
+  return kChecks[static_cast<size_t>(check)];
+}
+
+std::span<const CheckInfo> all_checks() {
+  return kChecks;
+}
+
+std::optional<CheckId> find_check(std::string_view id) {
+  for (const CheckInfo& info : kChecks) {
+    if (iequals(info.id, id)) return info.check;
+  }
+  return std::nullopt;
+}
+
+}  // namespace eksguard

@@ -1,0 +1,28 @@
+// How a check reports: it names the check, the node where the problem is (or its nearest
+// existing ancestor when the field is missing), the field path and a message.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "checks/catalog.h"
+#include "doc/node.h"
+#include "findings/finding.h"
+#include "k8s/object.h"
+
+namespace eksguard {
+
+class FindingEmitter {
+ public:
+  FindingEmitter(const k8s::Object& object, std::vector<Finding>& out)
+      : object_(object), out_(out) {}
+
+  void emit(CheckId check, const doc::Node* at, std::string path, std::string message);
+  const k8s::Object& object() const { return object_; }
+
+ private:
+  const k8s::Object& object_;
+  std::vector<Finding>& out_;
+};
+
+}  // namespace eksguard

@@ -1,0 +1,5 @@
+#include "cli/app.h"
+
+int main(int argc, char** argv) {
+  return eksguard::cli::run(argc, argv);
+}

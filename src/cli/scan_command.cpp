@@ -1,0 +1,135 @@
+#include "cli/scan_command.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/app.h"
+#include "scan/config.h"
+#include "scan/scanner.h"
+
+namespace eksguard::cli {
+namespace {
+
+int usage_error(const std::string& message) {
+  std::cerr << "eksguard scan: " << message << "\n";
+  return kExitInput;
+}
+
+bool color_wanted(bool no_color, bool to_terminal) {
+  if (no_color || !to_terminal) return false;
+  const char* env = std::getenv("NO_COLOR");
+  return env == nullptr || *env == '\0';
+}
+
+}  // namespace
+
+ScanCommand::ScanCommand(CLI::App& app) {
+  command_ =
+      app.add_subcommand("scan", "Scan Kubernetes manifests (files, directories, - for stdin)");
+  command_->add_option("paths", paths_, "Files, directories or - (stdin)")->required();
+  command_->add_option("--format,-f", format_, "text|json|sarif|junit")->capture_default_str();
+  command_->add_option("--fail-on", fail_on_,
+                       "Exit 1 on findings at or above: critical|high|medium|low|info|none "
+                       "(default high)");
+  command_->add_option("--pss-level", pss_level_,
+                       "Pod Security Standards level: baseline|restricted (default "
+                       "restricted)");
+  command_->add_option("--pss-version", pss_version_,
+                       "Pod Security Standards version: v1.N|latest (default latest)");
+  command_->add_option("--config,-c", config_path_,
+                       "Config file (default: .eksguard.yaml when present)");
+  command_->add_option("--allowed-registry", allowed_registries_,
+                       "Registry prefix images may come from (repeatable); enables EKS-POD-012");
+  command_->add_flag("--enforce-system-components", enforce_system_components_,
+                     "Report known EKS system components at full severity");
+  command_->add_flag("--show-suppressed", show_suppressed_,
+                     "List suppressed findings in text output");
+  command_->add_option("--output,-o", output_path_, "Write the report to a file instead of stdout");
+  command_->add_flag("--no-color", no_color_, "Never colour text output");
+  command_->add_option("--threads", threads_, "Worker threads (default: one per core)");
+}
+
+int ScanCommand::execute() const {
+  const auto format = report::parse_format(format_);
+  if (!format)
+    return usage_error(fmt::format("unknown format `{}` (text, json, sarif, junit)", format_));
+
+  scan::Config config;
+  std::string config_path = config_path_;
+  if (config_path.empty() && std::filesystem::exists(scan::kDefaultConfigFile)) {
+    config_path = std::string(scan::kDefaultConfigFile);
+  }
+  if (!config_path.empty()) {
+    auto loaded = scan::load_config(config_path);
+    if (!loaded) return usage_error(loaded.error().message);
+    config = std::move(*loaded);
+  }
+
+  scan::ScanOptions options;
+  options.pss.level = config.pss_level.value_or(pss::Level::kRestricted);
+  options.pss.minor = config.pss_version.value_or(pss::kLatestMinor);
+  if (!pss_level_.empty()) {
+    const auto level = pss::parse_level(pss_level_);
+    if (!level)
+      return usage_error(
+          fmt::format("--pss-level must be baseline or restricted, not `{}`", pss_level_));
+    options.pss.level = *level;
+  }
+  if (!pss_version_.empty()) {
+    const auto version = pss::parse_version(pss_version_);
+    if (!version) {
+      return usage_error(fmt::format("--pss-version must be v1.0 … v1.{} or latest, not `{}`",
+                                     pss::kLatestMinor, pss_version_));
+    }
+    options.pss.minor = *version;
+  }
+  std::optional<Severity> fail_on =
+      config.fail_on.value_or(std::optional<Severity>{Severity::kHigh});
+  if (!fail_on_.empty()) {
+    const auto parsed = scan::parse_fail_on(fail_on_);
+    if (!parsed)
+      return usage_error(
+          fmt::format("--fail-on must be critical, high, medium, low, info or none, "
+                      "not `{}`",
+                      fail_on_));
+    fail_on = *parsed;
+  }
+  options.hardening.allowed_registries = config.allowed_registries;
+  options.hardening.allowed_registries.insert(options.hardening.allowed_registries.end(),
+                                              allowed_registries_.begin(),
+                                              allowed_registries_.end());
+  options.enforce_system_components =
+      enforce_system_components_ || config.enforce_system_components.value_or(false);
+  options.exceptions = std::move(config.exceptions);
+  options.threads = threads_;
+
+  const scan::Scanner scanner(std::move(options));
+  const report::ScanResult result = scanner.scan_paths(paths_);
+
+  std::ofstream file;
+  if (!output_path_.empty()) {
+    file.open(output_path_, std::ios::binary);
+    if (!file) return usage_error(fmt::format("cannot write {}", output_path_));
+  }
+  std::ostream& out = output_path_.empty() ? std::cout : file;
+  report::TextOptions text_options;
+  text_options.color = color_wanted(no_color_, output_path_.empty() && isatty(STDOUT_FILENO) != 0);
+  text_options.show_suppressed = show_suppressed_;
+  report::write_report(out, *format, result, text_options);
+  out.flush();
+
+  if (!result.errors.empty()) return kExitInput;
+  if (fail_on.has_value()) {
+    for (const Finding& finding : result.findings) {
+      if (!finding.suppressed && finding.severity >= *fail_on) return kExitFindings;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace eksguard::cli

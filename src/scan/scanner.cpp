@@ -1,0 +1,230 @@
+#include "scan/scanner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "checks/hardening/system_components.h"
+#include "common/strings.h"
+
+namespace eksguard::scan {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool has_manifest_extension(const fs::path& path) {
+  const std::string extension = path.extension().string();
+  return iequals(extension, ".yaml") || iequals(extension, ".yml") || iequals(extension, ".json");
+}
+
+InputError input_error(std::string_view file, const Error& error) {
+  return InputError{std::string(file), error.line, error.column, error.message};
+}
+
+std::string_view describe_kind(const doc::Node& node) {
+  switch (node.kind()) {
+    case doc::NodeKind::kSequence:
+      return "a list";
+    case doc::NodeKind::kMapping:
+      return "a mapping";
+    default:
+      return "a scalar";
+  }
+}
+
+// Findings on known EKS system components are informational: AWS runs them with the
+// privileges they need ("limit, not eliminate").
+void inform_system_component(std::vector<Finding>& findings, size_t first, std::string_view name) {
+  for (size_t i = first; i < findings.size(); ++i) {
+    if (findings[i].info().family == "config") continue;
+    findings[i].severity = Severity::kInfo;
+    findings[i].note = fmt::format(
+        "known EKS system component `{}`: expected for this add-on; set "
+        "systemComponents: enforce to report it at full severity",
+        name);
+  }
+}
+
+void append(Scanner::FileResult& into, Scanner::FileResult&& part) {
+  into.resources += part.resources;
+  std::move(part.findings.begin(), part.findings.end(), std::back_inserter(into.findings));
+  std::move(part.errors.begin(), part.errors.end(), std::back_inserter(into.errors));
+}
+
+}  // namespace
+
+std::vector<std::string> expand_path(const std::string& path, std::vector<InputError>& errors) {
+  if (path == "-") return {path};
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) {
+    errors.push_back(InputError{path, 0, 0, "no such file or directory"});
+    return {};
+  }
+  if (!fs::is_directory(status)) return {path};
+  std::vector<std::string> files;
+  fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::directory_entry& entry = *it;
+    // Hidden folders (.git, .github) hold no manifests to deploy.
+    if (entry.is_directory() && entry.path().filename().string().starts_with(".")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (entry.is_regular_file() && has_manifest_extension(entry.path()))
+      files.push_back(entry.path().string());
+  }
+  if (ec)
+    errors.push_back(
+        InputError{path, 0, 0, fmt::format("cannot read directory: {}", ec.message())});
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void Scanner::scan_object(const k8s::Object& object, FileResult& out) const {
+  ++out.resources;
+  auto pod = k8s::extract_pod_template(object);
+  if (!pod) {
+    out.errors.push_back(input_error(object.file, pod.error()));
+    return;
+  }
+  const size_t first = out.findings.size();
+  FindingEmitter emitter(object, out.findings);
+  if (pod->has_value()) {
+    const k8s::PodTemplate& tpl = **pod;
+    pss::check_pod_security(tpl, options_.pss, emitter);
+    hardening::check_pod_hardening(object, tpl, options_.hardening, emitter);
+    if (!options_.enforce_system_components && hardening::is_known_system_component(object, tpl)) {
+      inform_system_component(out.findings, first, object.ref.name);
+    }
+  }
+  apply_annotations(object, pod->has_value() ? &**pod : nullptr, out.findings, first);
+}
+
+Scanner::FileResult Scanner::scan_document(const doc::Document& document) const {
+  FileResult out;
+  const doc::Node& root = *document.root();
+  const std::string_view file = document.file();
+  if (!root.is_mapping()) {
+    out.errors.push_back(
+        InputError{std::string(file), root.position().line, root.position().column,
+                   fmt::format("expected a Kubernetes object (a mapping with apiVersion and "
+                               "kind), found {}",
+                               describe_kind(root))});
+    return out;
+  }
+  const std::string_view kind = root.string_at("kind");
+  if (kind.empty() || root.string_at("apiVersion").empty()) {
+    out.errors.push_back(InputError{std::string(file), root.position().line, root.position().column,
+                                    "not a Kubernetes object: apiVersion and kind must be set"});
+    return out;
+  }
+  const doc::Node* items = root.get("items");
+  if (kind.ends_with("List") && items != nullptr) {
+    // List, PodList, DeploymentList …, and `kubectl get -A -o json` dumps.
+    if (!items->is_sequence()) {
+      out.errors.push_back(InputError{std::string(file), items->position().line,
+                                      items->position().column,
+                                      fmt::format("{}: items must be a list", kind)});
+      return out;
+    }
+    size_t index = 0;
+    for (const doc::Node* item : items->items()) {
+      const std::string prefix = fmt::format("items[{}]", index++);
+      if (!item->is_mapping() || item->string_at("kind").empty()) {
+        out.errors.push_back(
+            InputError{std::string(file), item->position().line, item->position().column,
+                       fmt::format("{}: expected a Kubernetes object with a kind", prefix)});
+        continue;
+      }
+      k8s::Object object = k8s::make_object(*item, file, prefix);
+      // Items of a typed list (PodList) may omit their own kind; kubectl fills it in.
+      scan_object(object, out);
+    }
+    return out;
+  }
+  scan_object(k8s::make_object(root, file), out);
+  return out;
+}
+
+Scanner::FileResult Scanner::scan_input(const std::string& path) const {
+  FileResult out;
+  const std::string name = path == "-" ? "stdin" : path;
+  auto text = doc::read_input(path, options_.limits);
+  if (!text) {
+    out.errors.push_back(input_error(name, text.error()));
+    return out;
+  }
+  const std::vector<Error> errors =
+      doc::load_padded(*text, name, options_.limits,
+                       [&](doc::Document& document) { append(out, scan_document(document)); });
+  for (const Error& error : errors) out.errors.push_back(input_error(name, error));
+  return out;
+}
+
+report::ScanResult Scanner::scan_paths(const std::vector<std::string>& paths) const {
+  std::vector<InputError> path_errors;
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::vector<std::string> expanded = expand_path(path, path_errors);
+    files.insert(files.end(), expanded.begin(), expanded.end());
+  }
+  std::vector<FileResult> results(files.size() + 1);
+  results.back().errors = std::move(path_errors);
+
+  unsigned threads =
+      options_.threads != 0 ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, files.size()));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < files.size(); i = next++) results[i] = scan_input(files[i]);
+  };
+  std::vector<std::jthread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  pool.clear();
+  return finish(std::move(results));
+}
+
+report::ScanResult Scanner::scan_text(std::string_view text, std::string_view name) const {
+  FileResult out;
+  const std::vector<Error> errors =
+      doc::load_text(text, name, options_.limits,
+                     [&](doc::Document& document) { append(out, scan_document(document)); });
+  for (const Error& error : errors) out.errors.push_back(input_error(name, error));
+  std::vector<FileResult> results;
+  results.push_back(std::move(out));
+  return finish(std::move(results));
+}
+
+report::ScanResult Scanner::finish(std::vector<FileResult> results) const {
+  FileResult all;
+  for (FileResult& part : results) append(all, std::move(part));
+  report::ScanResult result;
+  result.resources = all.resources;
+  result.findings = std::move(all.findings);
+  result.errors = std::move(all.errors);
+  apply_exceptions(options_.exceptions, options_.today, result.findings);
+  std::stable_sort(result.findings.begin(), result.findings.end(),
+                   [](const Finding& a, const Finding& b) {
+                     if (a.file != b.file) return a.file < b.file;
+                     if (a.position.line != b.position.line)
+                       return a.position.line < b.position.line;
+                     if (a.position.column != b.position.column)
+                       return a.position.column < b.position.column;
+                     return a.info().id < b.info().id;
+                   });
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+                   [](const InputError& a, const InputError& b) {
+                     if (a.file != b.file) return a.file < b.file;
+                     return a.line < b.line;
+                   });
+  result.pss_level = std::string(pss::to_string(options_.pss.level));
+  result.pss_version = fmt::format("v1.{}", options_.pss.minor);
+  return result;
+}
+
+}  // namespace eksguard::scan

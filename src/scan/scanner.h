@@ -1,0 +1,55 @@
+// The scan pipeline: read inputs → documents → Kubernetes objects → pod templates → checks →
+// suppression → one sorted result. Files are independent, so they are scanned on a small pool
+// of threads and merged in input order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "checks/hardening/pod_hardening.h"
+#include "checks/pss/pod_security.h"
+#include "doc/loader.h"
+#include "report/report.h"
+#include "scan/exceptions.h"
+
+namespace eksguard::scan {
+
+struct ScanOptions {
+  pss::Policy pss;
+  hardening::Options hardening;
+  bool enforce_system_components = false;  // full severity for known EKS system components
+  std::vector<Exception> exceptions;
+  Date today = today_utc();
+  doc::Limits limits;
+  unsigned threads = 0;  // 0: one per core
+};
+
+class Scanner {
+ public:
+  explicit Scanner(ScanOptions options) : options_(std::move(options)) {}
+
+  // Scans files, directories (recursively, *.yaml/*.yml/*.json) and "-" (standard input).
+  report::ScanResult scan_paths(const std::vector<std::string>& paths) const;
+  // Scans in-memory text as if it were the file `name`.
+  report::ScanResult scan_text(std::string_view text, std::string_view name) const;
+
+  // Per-input work, exposed for tests and benchmarks.
+  struct FileResult {
+    std::vector<Finding> findings;
+    std::vector<InputError> errors;
+    size_t resources = 0;
+  };
+  FileResult scan_document(const doc::Document& document) const;
+
+ private:
+  void scan_object(const k8s::Object& object, FileResult& out) const;
+  FileResult scan_input(const std::string& path) const;
+  report::ScanResult finish(std::vector<FileResult> results) const;
+
+  ScanOptions options_;
+};
+
+// The files a path expands to, in a stable order; errors for paths that cannot be read.
+std::vector<std::string> expand_path(const std::string& path, std::vector<InputError>& errors);
+
+}  // namespace eksguard::scan

@@ -1,0 +1,98 @@
+// End-to-end tests of `eksguard scan`: the real binary on the bundled examples, checking the
+// exit-code and JSON contracts of PRODUCT.md.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct CommandResult {
+  int exit_code;
+  std::string out;
+};
+
+CommandResult run(const std::string& args, const std::string& stdin_file = "") {
+  std::string command = std::string(EKSGUARD_BINARY) + " " + args + " 2>/dev/null";
+  if (!stdin_file.empty()) command += " < " + stdin_file;
+  FILE* pipe = popen(command.c_str(), "r");
+  CommandResult result{-1, {}};
+  if (pipe == nullptr) return result;
+  std::array<char, 65536> buffer{};
+  size_t got = 0;
+  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.out.append(buffer.data(), got);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+const std::string kExamples = std::string(EKSGUARD_SOURCE_DIR) + "/examples";
+
+TEST(ScanCommandTest, InsecureExampleFailsWithFindings) {
+  const CommandResult result =
+      run("scan " + kExamples + "/insecure-workloads --format json --config /dev/null");
+  EXPECT_EQ(result.exit_code, 1);
+  simdjson::dom::parser parser;
+  simdjson::dom::element report;
+  ASSERT_EQ(parser.parse(result.out).get(report), simdjson::SUCCESS) << result.out.substr(0, 500);
+  EXPECT_EQ(std::string_view(report["tool"]["name"]), "eksguard");
+  simdjson::dom::array findings = report["findings"];
+  EXPECT_GT(findings.size(), 20u);
+  bool saw_pss = false;
+  for (simdjson::dom::element finding : findings) {
+    std::string_view check = finding["check_id"];
+    if (check == "PSS-PRIVILEGED") {
+      saw_pss = true;
+      EXPECT_EQ(std::string_view(finding["standards"]["pss"]), "privileged");
+      EXPECT_GT(int64_t(finding["location"]["line"]), 0);
+    }
+  }
+  EXPECT_TRUE(saw_pss);
+  EXPECT_EQ(int64_t(report["summary"]["resources"]), 5);
+}
+
+TEST(ScanCommandTest, HardenedExampleIsClean) {
+  const CommandResult result =
+      run("scan " + kExamples + "/hardened --format json --fail-on info --config /dev/null");
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+}
+
+TEST(ScanCommandTest, ReadsStdinAndHonoursFailOn) {
+  const std::string file = kExamples + "/insecure-workloads/payments.yaml";
+  EXPECT_EQ(run("scan - --format json --config /dev/null", file).exit_code, 1);
+  EXPECT_EQ(run("scan - --format json --fail-on none --config /dev/null", file).exit_code, 0);
+}
+
+TEST(ScanCommandTest, UnreadableInputExitsTwoButStillReports) {
+  const CommandResult result =
+      run("scan " + kExamples + "/hardened /nonexistent.yaml --format json --config /dev/null");
+  EXPECT_EQ(result.exit_code, 2);
+  simdjson::dom::parser parser;
+  simdjson::dom::element report;
+  ASSERT_EQ(parser.parse(result.out).get(report), simdjson::SUCCESS);
+  EXPECT_EQ(simdjson::dom::array(report["errors"]).size(), 1u);
+  EXPECT_EQ(int64_t(report["summary"]["resources"]), 2);
+}
+
+TEST(ScanCommandTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(run("scan " + kExamples + " --format yaml").exit_code, 2);
+  EXPECT_EQ(run("scan " + kExamples + " --pss-version v2.0").exit_code, 2);
+  EXPECT_EQ(run("scan").exit_code, 2);
+}
+
+TEST(ScanCommandTest, OlderPolicyVersionDropsNewerChecks) {
+  // runAsUser exists from v1.23: the CronJob's runAsUser: 0 is only a finding from then on.
+  const std::string file = kExamples + "/insecure-workloads/nightly-report.json";
+  const CommandResult v22 =
+      run("scan " + file + " --format json --pss-version v1.22 --config /dev/null");
+  const CommandResult v23 =
+      run("scan " + file + " --format json --pss-version v1.23 --config /dev/null");
+  EXPECT_EQ(v22.out.find("PSS-RUN-AS-USER"), std::string::npos);
+  EXPECT_NE(v23.out.find("PSS-RUN-AS-USER"), std::string::npos);
+}
+
+}  // namespace

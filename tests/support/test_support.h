@@ -1,0 +1,58 @@
+// Helpers shared by every test: parsing inline YAML, and locating ../shared conformance data.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "doc/loader.h"
+#include "findings/finding.h"
+#include "k8s/object.h"
+
+namespace eksguard::testing {
+
+// The ../shared folder beside the repository, or "" when it is not there.
+inline std::filesystem::path shared_dir() {
+  if (const char* env = std::getenv("EKSGUARD_SHARED_DIR"); env != nullptr && *env != '\0') {
+    if (std::filesystem::is_directory(env)) return env;
+  }
+  const std::filesystem::path beside = std::filesystem::path(EKSGUARD_SOURCE_DIR) / ".." / "shared";
+  if (std::filesystem::is_directory(beside)) return beside;
+  return {};
+}
+
+inline bool running_in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
+
+// Skips the calling test when ../shared/<relative> is missing, except in CI where it must exist.
+#define EKSGUARD_REQUIRE_SHARED(relative, out_path)                                   \
+  do {                                                                                \
+    const std::filesystem::path base_ = ::eksguard::testing::shared_dir();            \
+    (out_path) = base_.empty() ? std::filesystem::path() : base_ / (relative);        \
+    if ((out_path).empty() || !std::filesystem::exists(out_path)) {                   \
+      if (::eksguard::testing::running_in_ci()) {                                     \
+        FAIL() << "conformance data ../shared/" << (relative) << " is missing in CI"; \
+      }                                                                               \
+      GTEST_SKIP() << "conformance data ../shared/" << (relative)                     \
+                   << " not found; set EKSGUARD_SHARED_DIR to run this test";         \
+    }                                                                                 \
+  } while (0)
+
+// Parses one YAML/JSON document; fails the test on a parse error.
+inline doc::Document parse_one(std::string_view text, std::string_view file = "test.yaml") {
+  auto documents = doc::load_all(text, file);
+  if (!documents) {
+    ADD_FAILURE() << "parse error at " << documents.error().line << ":" << documents.error().column
+                  << ": " << documents.error().message;
+    return doc::Document(std::string(file), 0);
+  }
+  if (documents->size() != 1) ADD_FAILURE() << "expected one document, got " << documents->size();
+  return std::move(documents->front());
+}
+
+}  // namespace eksguard::testing
