@@ -1,7 +1,7 @@
 # One place for the warning policy: strict everywhere, fatal when EKSGUARD_WERROR is on (CI).
 function(eksguard_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
-    -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+    -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
     -Wimplicit-fallthrough)
   if(EKSGUARD_WERROR)
     target_compile_options(${target} PRIVATE -Werror)

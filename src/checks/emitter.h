@@ -17,7 +17,8 @@ class FindingEmitter {
   FindingEmitter(const k8s::Object& object, std::vector<Finding>& out)
       : object_(object), out_(out) {}
 
-  void emit(CheckId check, const doc::Node* at, std::string path, std::string message);
+  // Returns the new finding so a check can add context (depends_on).
+  Finding& emit(CheckId check, const doc::Node* at, std::string path, std::string message);
   const k8s::Object& object() const { return object_; }
 
  private:

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/app.h"
+#include "k8s/image_ref.h"
 #include "scan/config.h"
 #include "scan/scanner.h"
 
@@ -49,6 +50,10 @@ ScanCommand::ScanCommand(CLI::App& app) {
                      "Report known EKS system components at full severity");
   command_->add_flag("--show-suppressed", show_suppressed_,
                      "List suppressed findings in text output");
+  command_
+      ->add_option("--min-severity", min_severity_,
+                   "Lowest severity listed in text output (info findings are still counted)")
+      ->capture_default_str();
   command_->add_option("--output,-o", output_path_, "Write the report to a file instead of stdout");
   command_->add_flag("--no-color", no_color_, "Never colour text output");
   command_->add_option("--threads", threads_, "Worker threads (default: one per core)");
@@ -58,6 +63,10 @@ int ScanCommand::execute() const {
   const auto format = report::parse_format(format_);
   if (!format)
     return usage_error(fmt::format("unknown format `{}` (text, json, sarif, junit)", format_));
+  const auto min_severity = parse_severity(min_severity_);
+  if (!min_severity) {
+    return usage_error(fmt::format("--min-severity must be a severity, not `{}`", min_severity_));
+  }
 
   scan::Config config;
   std::string config_path = config_path_;
@@ -83,13 +92,14 @@ int ScanCommand::execute() const {
   if (!pss_version_.empty()) {
     const auto version = pss::parse_version(pss_version_);
     if (!version) {
-      return usage_error(fmt::format("--pss-version must be v1.0 … v1.{} or latest, not `{}`",
-                                     pss::kLatestMinor, pss_version_));
+      return usage_error(
+          fmt::format("--pss-version must be v1.N or latest, not `{}` (versions after "
+                      "v1.{} are evaluated as v1.{})",
+                      pss_version_, pss::kLatestMinor, pss::kLatestMinor));
     }
     options.pss.minor = *version;
   }
-  std::optional<Severity> fail_on =
-      config.fail_on.value_or(std::optional<Severity>{Severity::kHigh});
+  scan::FailOn fail_on = config.fail_on.value_or(scan::FailOn{});
   if (!fail_on_.empty()) {
     const auto parsed = scan::parse_fail_on(fail_on_);
     if (!parsed)
@@ -98,6 +108,11 @@ int ScanCommand::execute() const {
                       "not `{}`",
                       fail_on_));
     fail_on = *parsed;
+  }
+  for (const std::string& pattern : allowed_registries_) {
+    if (std::string why = k8s::registry_pattern_error(pattern); !why.empty()) {
+      return usage_error(fmt::format("--allowed-registry `{}`: {}", pattern, why));
+    }
   }
   options.hardening.allowed_registries = config.allowed_registries;
   options.hardening.allowed_registries.insert(options.hardening.allowed_registries.end(),
@@ -120,14 +135,13 @@ int ScanCommand::execute() const {
   report::TextOptions text_options;
   text_options.color = color_wanted(no_color_, output_path_.empty() && isatty(STDOUT_FILENO) != 0);
   text_options.show_suppressed = show_suppressed_;
+  text_options.min_severity = *min_severity;
   report::write_report(out, *format, result, text_options);
   out.flush();
 
   if (!result.errors.empty()) return kExitInput;
-  if (fail_on.has_value()) {
-    for (const Finding& finding : result.findings) {
-      if (!finding.suppressed && finding.severity >= *fail_on) return kExitFindings;
-    }
+  for (const Finding& finding : result.findings) {
+    if (!finding.suppressed && fail_on.fails(finding.severity)) return kExitFindings;
   }
   return kExitOk;
 }

@@ -26,6 +26,7 @@ class ScanCommand {
   std::vector<std::string> allowed_registries_;
   bool enforce_system_components_ = false;
   bool show_suppressed_ = false;
+  std::string min_severity_ = "low";
   bool no_color_ = false;
   unsigned threads_ = 0;
 };

@@ -22,6 +22,9 @@ struct Finding {
   doc::Position position;
   std::string path;  // dotted field path, e.g. spec.template.spec.containers[0].image
   std::string note;  // why the severity differs from the catalog, if it does
+  // Another object the verdict depends on, as "Kind/namespace/name" (e.g. the ServiceAccount
+  // whose automountServiceAccountToken setting would make EKS-POD-001 moot); "" if none.
+  std::string depends_on;
   bool suppressed = false;
   std::string suppression;  // where the suppression came from and its reason
 

@@ -155,7 +155,7 @@ void JsonWriter::open(char bracket, bool is_object) {
   stack_.push_back(is_object ? kObject : 0);
 }
 
-void JsonWriter::close(char bracket, bool is_object) {
+void JsonWriter::close(char bracket, [[maybe_unused]] bool is_object) {
   assert(!stack_.empty() && ((stack_.back() & kObject) != 0) == is_object && !after_key_);
   if (stack_.empty()) return;
   const bool had_members = (stack_.back() & kHasMembers) != 0;

@@ -33,6 +33,9 @@ struct ScanResult {
 struct TextOptions {
   bool color = false;            // ANSI colours (the CLI decides: terminal, NO_COLOR)
   bool show_suppressed = false;  // suppressed findings are always counted, shown only on request
+  // Findings below this severity are counted but not listed (info findings, such as those of
+  // known EKS system components, would otherwise drown the rest).
+  Severity min_severity = Severity::kInfo;
 };
 
 // Finding counts as every report's summary shows them.

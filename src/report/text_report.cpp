@@ -247,6 +247,7 @@ void TextWriter::findings(const std::vector<Finding>& findings) {
   for (size_t i = 0; i < findings.size(); ++i) {
     const Finding& finding = findings[i];
     if (finding.suppressed && !options_.show_suppressed) continue;
+    if (!finding.suppressed && finding.severity < options_.min_severity) continue;
     if (!rows.empty() && rows.back().finding->file != finding.file) {
       buffer_.append("\n");
       group(rows);
@@ -312,6 +313,18 @@ void TextWriter::summary(const ScanResult& result) {
     buffer_.append(", ");
     count(counts.suppressed, "suppressed", "suppressed");
     if (!options_.show_suppressed) buffer_.append(" (hidden)");
+  }
+  size_t below = 0;
+  for (size_t i = 0; i < static_cast<size_t>(options_.min_severity); ++i)
+    below += counts.by_severity[i];
+  if (below > 0) {
+    buffer_.append(", ");
+    buffer_.append(std::to_string(below));
+    buffer_.append(" below ");
+    buffer_.append(to_string(options_.min_severity));
+    buffer_.append(" not listed (--min-severity ");
+    buffer_.append(to_string(static_cast<Severity>(static_cast<int>(options_.min_severity) - 1)));
+    buffer_.append(")");
   }
   if (!result.errors.empty()) {
     buffer_.append(", ");

@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "doc/loader.h"
+#include "k8s/image_ref.h"
 
 namespace eksguard::scan {
 namespace {
@@ -102,6 +103,12 @@ Status parse_top_level(const std::string& file, const doc::MapEntry& entry, Conf
   } else if (key == "allowedRegistries") {
     auto values = string_list(file, value, key);
     if (!values) return Unexpected(values.error());
+    for (const std::string& pattern : *values) {
+      if (std::string why = k8s::registry_pattern_error(pattern); !why.empty()) {
+        return config_error(file, value,
+                            fmt::format("allowedRegistries entry `{}`: {}", pattern, why));
+      }
+    }
     config.allowed_registries = std::move(*values);
   } else if (key == "systemComponents") {
     if (value.text() != "inform" && value.text() != "enforce") {
@@ -127,9 +134,9 @@ Status parse_top_level(const std::string& file, const doc::MapEntry& entry, Conf
 
 }  // namespace
 
-std::optional<std::optional<Severity>> parse_fail_on(std::string_view text) {
-  if (iequals(text, "none") || iequals(text, "never")) return std::optional<Severity>{};
-  if (auto severity = parse_severity(text)) return std::optional<Severity>{*severity};
+std::optional<FailOn> parse_fail_on(std::string_view text) {
+  if (iequals(text, "none") || iequals(text, "never")) return FailOn{false, Severity::kHigh};
+  if (auto severity = parse_severity(text)) return FailOn{true, *severity};
   return std::nullopt;
 }
 

@@ -26,10 +26,17 @@ namespace eksguard::scan {
 
 inline constexpr std::string_view kDefaultConfigFile = ".eksguard.yaml";
 
+// The exit-code threshold: findings at or above `severity` fail the run, unless disabled ("none").
+struct FailOn {
+  bool enabled = true;
+  Severity severity = Severity::kHigh;
+  bool fails(Severity s) const { return enabled && s >= severity; }
+};
+
 struct Config {
   std::optional<pss::Level> pss_level;
   std::optional<int> pss_version;
-  std::optional<std::optional<Severity>> fail_on;  // inner nullopt = "none"
+  std::optional<FailOn> fail_on;
   std::vector<std::string> allowed_registries;
   std::optional<bool> enforce_system_components;
   std::vector<Exception> exceptions;
@@ -40,6 +47,6 @@ Result<Config> load_config(const std::string& path);
 Result<Config> parse_config(std::string_view text, const std::string& file);
 
 // "none" or a severity.
-std::optional<std::optional<Severity>> parse_fail_on(std::string_view text);
+std::optional<FailOn> parse_fail_on(std::string_view text);
 
 }  // namespace eksguard::scan

@@ -50,8 +50,22 @@ void inform_system_component(std::vector<Finding>& findings, size_t first, std::
 
 void append(Scanner::FileResult& into, Scanner::FileResult&& part) {
   into.resources += part.resources;
+  std::move(part.quiet_service_accounts.begin(), part.quiet_service_accounts.end(),
+            std::back_inserter(into.quiet_service_accounts));
   std::move(part.findings.begin(), part.findings.end(), std::back_inserter(into.findings));
   std::move(part.errors.begin(), part.errors.end(), std::back_inserter(into.errors));
+}
+
+// A pod that leaves automountServiceAccountToken unset inherits its ServiceAccount's value:
+// when that ServiceAccount is in the inputs and sets false, there is nothing to report.
+void drop_resolved_by_service_accounts(Scanner::FileResult& all) {
+  if (all.quiet_service_accounts.empty()) return;
+  std::sort(all.quiet_service_accounts.begin(), all.quiet_service_accounts.end());
+  std::erase_if(all.findings, [&](const Finding& finding) {
+    return !finding.depends_on.empty() &&
+           std::binary_search(all.quiet_service_accounts.begin(), all.quiet_service_accounts.end(),
+                              finding.depends_on);
+  });
 }
 
 }  // namespace
@@ -86,6 +100,12 @@ std::vector<std::string> expand_path(const std::string& path, std::vector<InputE
 
 void Scanner::scan_object(const k8s::Object& object, FileResult& out) const {
   ++out.resources;
+  if (object.ref.kind == "ServiceAccount" &&
+      object.root->get("automountServiceAccountToken") != nullptr &&
+      object.root->get("automountServiceAccountToken")->is_false()) {
+    out.quiet_service_accounts.push_back(
+        fmt::format("ServiceAccount/{}/{}", object.ref.namespace_, object.ref.name));
+  }
   auto pod = k8s::extract_pod_template(object);
   if (!pod) {
     out.errors.push_back(input_error(object.file, pod.error()));
@@ -203,6 +223,7 @@ report::ScanResult Scanner::scan_text(std::string_view text, std::string_view na
 report::ScanResult Scanner::finish(std::vector<FileResult> results) const {
   FileResult all;
   for (FileResult& part : results) append(all, std::move(part));
+  drop_resolved_by_service_accounts(all);
   report::ScanResult result;
   result.resources = all.resources;
   result.findings = std::move(all.findings);

@@ -38,6 +38,8 @@ class Scanner {
     std::vector<Finding> findings;
     std::vector<InputError> errors;
     size_t resources = 0;
+    // "ServiceAccount/<namespace>/<name>" of ServiceAccounts that disable token automounting.
+    std::vector<std::string> quiet_service_accounts;
   };
   FileResult scan_document(const doc::Document& document) const;
 

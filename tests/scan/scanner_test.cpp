@@ -160,7 +160,7 @@ systemComponents: enforce
   EXPECT_EQ(config->pss_level, pss::Level::kBaseline);
   EXPECT_EQ(config->pss_version, 25);
   ASSERT_TRUE(config->fail_on.has_value());
-  EXPECT_FALSE(config->fail_on->has_value());
+  EXPECT_FALSE(config->fail_on->enabled);
   EXPECT_EQ(config->allowed_registries.size(), 2u);
   EXPECT_EQ(config->enforce_system_components, true);
 }
@@ -186,6 +186,34 @@ TEST(ScannerTest, WalksDirectoriesAndReportsMissingPaths) {
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_NE(result.errors[0].message.find("no such file"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace eksguard::scan
+
+namespace eksguard::scan {
+namespace {
+
+TEST(ScannerTest, ServiceAccountInTheInputsSettlesTokenAutomount) {
+  constexpr std::string_view kPod = R"(apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  serviceAccountName: web
+  containers: [{name: c, image: "x:1"}]
+)";
+  const std::string quiet =
+      std::string(kPod) +
+      "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n"
+      "automountServiceAccountToken: false\n";
+  const std::string other_namespace =
+      std::string(kPod) +
+      "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, "
+      "namespace: other}\nautomountServiceAccountToken: false\n";
+  const Scanner scanner(ScanOptions{});
+  EXPECT_TRUE(has_check(scanner.scan_text(kPod, "p.yaml"), "EKS-POD-001"));
+  EXPECT_FALSE(has_check(scanner.scan_text(quiet, "p.yaml"), "EKS-POD-001"));
+  EXPECT_TRUE(has_check(scanner.scan_text(other_namespace, "p.yaml"), "EKS-POD-001"));
 }
 
 }  // namespace

@@ -75,8 +75,17 @@ void check_token_automount(const Context& ctx) {
                     : "pod does not set automountServiceAccountToken: false, so every container "
                       "gets a Kubernetes API token unless its service account sets "
                       "automountServiceAccountToken: false";
-  ctx.emitter.emit(CheckId::kEksSaTokenAutomount, explicit_true ? field : spec,
-                   ctx.pod.field_path("automountServiceAccountToken"), std::move(message));
+  Finding& finding =
+      ctx.emitter.emit(CheckId::kEksSaTokenAutomount, explicit_true ? field : spec,
+                       ctx.pod.field_path("automountServiceAccountToken"), std::move(message));
+  if (!explicit_true) {
+    // The pod inherits its service account's setting; the scanner drops this finding when that
+    // ServiceAccount is among the inputs and disables automounting.
+    std::string_view account = spec->string_at("serviceAccountName");
+    if (account.empty()) account = spec->string_at("serviceAccount");
+    if (account.empty()) account = "default";
+    finding.depends_on = fmt::format("ServiceAccount/{}/{}", ctx.object.ref.namespace_, account);
+  }
 }
 
 void check_default_service_account(const Context& ctx) {
