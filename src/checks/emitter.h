@@ -20,10 +20,13 @@ class FindingEmitter {
   // Returns the new finding so a check can add context (depends_on).
   Finding& emit(CheckId check, const doc::Node* at, std::string path, std::string message);
   const k8s::Object& object() const { return object_; }
+  // The object's shared Subject (made on first use, so clean objects allocate nothing).
+  const SubjectPtr& subject();
 
  private:
   const k8s::Object& object_;
   std::vector<Finding>& out_;
+  SubjectPtr subject_;
 };
 
 }  // namespace eksguard

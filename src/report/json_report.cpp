@@ -23,18 +23,18 @@ void write_finding(JsonWriter& json, const Finding& finding) {
   json.member("check_id", info.id).member("title", info.title);
   json.member("severity", to_string(finding.severity)).member("message", finding.message);
   json.key("resource").begin_object();
-  json.member("apiVersion", finding.resource.api_version).member("kind", finding.resource.kind);
-  json.member("namespace", finding.resource.namespace_).member("name", finding.resource.name);
+  json.member("apiVersion", finding.resource().api_version).member("kind", finding.resource().kind);
+  json.member("namespace", finding.resource().namespace_).member("name", finding.resource().name);
   json.end_object();
   json.key("location").begin_object();
-  json.member("file", finding.file).member("line", finding.position.line);
+  json.member("file", finding.file()).member("line", finding.position.line);
   json.member("column", finding.position.column);
   json.end_object();
   json.member("path", finding.path);
   write_standards(json, info.standards);
   json.member("remediation", info.remediation).member("suppressed", finding.suppressed);
-  if (finding.suppressed) json.member("suppression", finding.suppression);
-  if (!finding.note.empty()) json.member("note", finding.note);
+  if (finding.suppressed) json.member("suppression", finding.suppression());
+  if (!finding.note().empty()) json.member("note", finding.note());
   json.end_object();
 }
 

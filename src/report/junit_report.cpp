@@ -118,7 +118,7 @@ void JunitWriter::count_names(const std::vector<Finding>& findings) {
   std::string classname;
   for (const Finding& finding : findings) {
     classname.clear();
-    append_resource_label(classname, finding.resource);
+    append_resource_label(classname, finding.resource());
     ++name_counts_[name_key(finding, classname)];
   }
 }
@@ -144,24 +144,24 @@ std::string JunitWriter::test_name(const Finding& finding, const std::string& cl
 void JunitWriter::failure_details(const Finding& finding) {
   const CheckInfo& info = finding.info();
   std::string text;
-  append_location(text, finding.file, finding.position.line, finding.position.column);
-  text.append("\nResource: ").append(finding.resource.api_version).append(" ");
-  append_resource_label(text, finding.resource);
+  append_location(text, finding.file(), finding.position.line, finding.position.column);
+  text.append("\nResource: ").append(finding.resource().api_version).append(" ");
+  append_resource_label(text, finding.resource());
   if (!finding.path.empty()) text.append("\nField: ").append(finding.path);
   text.append("\nMessage: ").append(finding.message);
-  if (!finding.note.empty()) text.append("\nNote: ").append(finding.note);
+  if (!finding.note().empty()) text.append("\nNote: ").append(finding.note());
   text.append("\nRemediation: ").append(info.remediation);
   append_xml_text(buffer_, text);
 }
 
 void JunitWriter::finding(const Finding& finding) {
   std::string classname;
-  append_resource_label(classname, finding.resource);
+  append_resource_label(classname, finding.resource());
   const std::string name = test_name(finding, classname);
-  open_testcase(classname, name, finding.file, finding.position.line);
+  open_testcase(classname, name, finding.file(), finding.position.line);
   if (finding.suppressed) {
     buffer_.append("<skipped");
-    attribute("message", "suppressed: " + finding.suppression);
+    attribute("message", "suppressed: " + std::string(finding.suppression()));
     buffer_.append("/>");
   } else {
     buffer_.append("<failure");

@@ -249,9 +249,9 @@ std::string fingerprint(const Finding& finding) {
     hash *= 0x100000001b3ull;
   };
   mix(finding.info().id);
-  mix(finding.resource.kind);
-  mix(finding.resource.namespace_);
-  mix(finding.resource.name);
+  mix(finding.resource().kind);
+  mix(finding.resource().namespace_);
+  mix(finding.resource().name);
   mix(finding.path);
   constexpr std::string_view kHex = "0123456789abcdef";
   std::string text(16, '0');
@@ -263,7 +263,7 @@ std::string fingerprint(const Finding& finding) {
 // one from an exceptions file or the command line is "external". The scanner spells annotation
 // suppressions starting with the word "annotation".
 std::string_view suppression_kind(const Finding& finding) {
-  const std::string_view source = finding.suppression;
+  const std::string_view source = finding.suppression();
   constexpr std::string_view kAnnotation = "annotation";
   if (source.size() >= kAnnotation.size() &&
       iequals(source.substr(0, kAnnotation.size()), kAnnotation)) {
@@ -275,7 +275,7 @@ std::string_view suppression_kind(const Finding& finding) {
 void write_suppressions(JsonWriter& json, const Finding& finding) {
   json.key("suppressions").begin_array().begin_object();
   json.member("kind", suppression_kind(finding)).member("status", "accepted");
-  if (!finding.suppression.empty()) json.member("justification", finding.suppression);
+  if (!finding.suppression().empty()) json.member("justification", finding.suppression());
   json.end_object().end_array();
 }
 
@@ -289,15 +289,15 @@ void write_result(JsonWriter& json, const Finding& finding, const Rules& rules) 
   json.member("text", finding.message.empty() ? info.title : std::string_view(finding.message));
   json.end_object();
   json.key("locations").begin_array().begin_object();
-  write_physical_location(json, finding.file, finding.position.line, finding.position.column);
-  write_logical_location(json, finding.resource);
+  write_physical_location(json, finding.file(), finding.position.line, finding.position.column);
+  write_logical_location(json, finding.resource());
   json.end_object().end_array();
   json.key("partialFingerprints").begin_object();
   json.member(kFingerprintKey, fingerprint(finding)).end_object();
   if (finding.suppressed) write_suppressions(json, finding);
   json.key("properties").begin_object();
   json.member("severity", to_string(finding.severity)).member("path", finding.path);
-  if (!finding.note.empty()) json.member("note", finding.note);
+  if (!finding.note().empty()) json.member("note", finding.note());
   json.end_object();
   json.end_object();
 }

@@ -212,16 +212,16 @@ void TextWriter::row(const Row& row, const Widths& widths) {
 
 void TextWriter::details(const Finding& finding) {
   std::string line;
-  if (!finding.note.empty()) {
+  if (!finding.note().empty()) {
     line.append("    note: ");
-    append_terminal_safe(line, finding.note);
+    append_terminal_safe(line, finding.note());
     styled(kDim, line);
     buffer_.append("\n");
     line.clear();
   }
   if (finding.suppressed) {
     line.append("    suppressed: ");
-    append_terminal_safe(line, finding.suppression);
+    append_terminal_safe(line, finding.suppression());
   } else {
     line.append("    fix: ").append(finding.info().remediation);
   }
@@ -248,17 +248,17 @@ void TextWriter::findings(const std::vector<Finding>& findings) {
     const Finding& finding = findings[i];
     if (finding.suppressed && !options_.show_suppressed) continue;
     if (!finding.suppressed && finding.severity < options_.min_severity) continue;
-    if (!rows.empty() && rows.back().finding->file != finding.file) {
+    if (!rows.empty() && rows.back().finding->file() != finding.file()) {
       buffer_.append("\n");
       group(rows);
       rows.clear();
     }
     Row& r = rows.emplace_back(Row{&finding, {}, {}});
     raw.clear();
-    append_location(raw, finding.file, finding.position.line, finding.position.column);
+    append_location(raw, finding.file(), finding.position.line, finding.position.column);
     append_terminal_safe(r.location, raw);
     raw.clear();
-    append_resource_label(raw, finding.resource);
+    append_resource_label(raw, finding.resource());
     append_terminal_safe(r.resource, raw);
   }
   if (rows.empty()) return;

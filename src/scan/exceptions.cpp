@@ -29,17 +29,17 @@ bool matches(const Exception& exception, const Finding& finding) {
   for (const std::string& check : exception.checks) {
     check_matches |= check == "*" || iequals(check, finding.info().id);
   }
-  return check_matches && matches_any(exception.namespaces, finding.resource.namespace_) &&
-         matches_any(exception.kinds, finding.resource.kind) &&
-         matches_any(exception.names, finding.resource.name);
+  return check_matches && matches_any(exception.namespaces, finding.resource().namespace_) &&
+         matches_any(exception.kinds, finding.resource().kind) &&
+         matches_any(exception.names, finding.resource().name);
 }
 
 Finding config_finding(CheckId check, const Exception& exception, std::string message) {
-  Finding finding(check);
+  auto subject = std::make_shared<const Subject>(
+      Subject{{"eksguard.io/v1", "Exception", "", fmt::format("exceptions[{}]", exception.index)},
+              exception.file});
+  Finding finding(check, std::move(subject));
   finding.message = std::move(message);
-  finding.resource = {"eksguard.io/v1", "Exception", "",
-                      fmt::format("exceptions[{}]", exception.index)};
-  finding.file = exception.file;
   finding.position = exception.position;
   finding.path = fmt::format("exceptions[{}]", exception.index);
   return finding;
@@ -121,10 +121,10 @@ void apply_annotations(const k8s::Object& object, const k8s::PodTemplate* pod,
     for (std::string_view id : split_list(value)) {
       const bool all = id == "*" || iequals(id, "all");
       if (!all && !find_check(id).has_value()) {
-        Finding& unknown = findings.emplace_back(CheckId::kCfgExceptionUnused);
+        Finding& unknown = findings.emplace_back(
+            CheckId::kCfgExceptionUnused,
+            std::make_shared<const Subject>(Subject{object.ref, std::string(object.file)}));
         unknown.message = fmt::format("{} names unknown check `{}`", kIgnoreAnnotation, id);
-        unknown.resource = object.ref;
-        unknown.file = std::string(object.file);
         unknown.position = ignore->position();
         unknown.path = "metadata.annotations";
         continue;
@@ -133,7 +133,7 @@ void apply_annotations(const k8s::Object& object, const k8s::PodTemplate* pod,
         Finding& finding = findings[i];
         if (finding.suppressed || !(all || iequals(id, finding.info().id))) continue;
         finding.suppressed = true;
-        finding.suppression = source;
+        finding.set_suppression(source);
       }
     }
   }
@@ -159,9 +159,9 @@ void apply_exceptions(const std::vector<Exception>& exceptions, Date today,
       ++used;
       if (finding.suppressed) continue;
       finding.suppressed = true;
-      finding.suppression =
-          fmt::format("exception {}:{}{}", exception.file, exception.position.line,
-                      exception.reason.empty() ? "" : ": " + exception.reason);
+      finding.set_suppression(fmt::format("exception {}:{}{}", exception.file,
+                                          exception.position.line,
+                                          exception.reason.empty() ? "" : ": " + exception.reason));
     }
     if (used == 0) {
       findings.push_back(

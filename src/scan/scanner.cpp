@@ -41,10 +41,10 @@ void inform_system_component(std::vector<Finding>& findings, size_t first, std::
   for (size_t i = first; i < findings.size(); ++i) {
     if (findings[i].info().family == "config") continue;
     findings[i].severity = Severity::kInfo;
-    findings[i].note = fmt::format(
-        "known EKS system component `{}`: expected for this add-on; set "
-        "systemComponents: enforce to report it at full severity",
-        name);
+    findings[i].set_note(
+        fmt::format("known EKS system component `{}`: expected for this add-on; set "
+                    "systemComponents: enforce to report it at full severity",
+                    name));
   }
 }
 
@@ -62,9 +62,9 @@ void drop_resolved_by_service_accounts(Scanner::FileResult& all) {
   if (all.quiet_service_accounts.empty()) return;
   std::sort(all.quiet_service_accounts.begin(), all.quiet_service_accounts.end());
   std::erase_if(all.findings, [&](const Finding& finding) {
-    return !finding.depends_on.empty() &&
+    return !finding.depends_on().empty() &&
            std::binary_search(all.quiet_service_accounts.begin(), all.quiet_service_accounts.end(),
-                              finding.depends_on);
+                              finding.depends_on());
   });
 }
 
@@ -182,6 +182,7 @@ Scanner::FileResult Scanner::scan_input(const std::string& path) const {
       doc::load_padded(*text, name, options_.limits,
                        [&](doc::Document& document) { append(out, scan_document(document)); });
   for (const Error& error : errors) out.errors.push_back(input_error(name, error));
+  out.findings.shrink_to_fit();  // results wait for the whole scan: keep no slack
   return out;
 }
 
@@ -221,23 +222,30 @@ report::ScanResult Scanner::scan_text(std::string_view text, std::string_view na
 }
 
 report::ScanResult Scanner::finish(std::vector<FileResult> results) const {
+  // Move part by part, freeing each as we go: findings dominate memory on large scans.
   FileResult all;
-  for (FileResult& part : results) append(all, std::move(part));
+  size_t total = 0;
+  for (const FileResult& part : results) total += part.findings.size();
+  all.findings.reserve(total);
+  for (FileResult& part : results) {
+    append(all, std::move(part));
+    part = FileResult{};
+  }
   drop_resolved_by_service_accounts(all);
   report::ScanResult result;
   result.resources = all.resources;
   result.findings = std::move(all.findings);
   result.errors = std::move(all.errors);
   apply_exceptions(options_.exceptions, options_.today, result.findings);
-  std::stable_sort(result.findings.begin(), result.findings.end(),
-                   [](const Finding& a, const Finding& b) {
-                     if (a.file != b.file) return a.file < b.file;
-                     if (a.position.line != b.position.line)
-                       return a.position.line < b.position.line;
-                     if (a.position.column != b.position.column)
-                       return a.position.column < b.position.column;
-                     return a.info().id < b.info().id;
-                   });
+  // std::sort works in place (stable_sort would allocate a copy); the key is a total order.
+  std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.subject != b.subject && a.file() != b.file()) return a.file() < b.file();
+    if (a.position.line != b.position.line) return a.position.line < b.position.line;
+    if (a.position.column != b.position.column) return a.position.column < b.position.column;
+    if (a.check != b.check) return a.info().id < b.info().id;
+    if (a.path != b.path) return a.path < b.path;
+    return a.message < b.message;
+  });
   std::stable_sort(result.errors.begin(), result.errors.end(),
                    [](const InputError& a, const InputError& b) {
                      if (a.file != b.file) return a.file < b.file;

@@ -128,7 +128,7 @@ TEST(JunitReportTest, HostileTextIsEscapedAndStillReadable) {
       "esc\x1b bad\xC3( ok\xE2\x9C\x93 \xEF\xBF\xBE";
   result.findings.push_back(make_finding(CheckId::kEksSecretLiteralInEnv, "a&b<c>.yaml", 1, 1,
                                          {"v1", "Pod", "n\"s", "p<o>d&"}, "spec", message));
-  result.findings[0].note = "]]> <!-- --> &lt;";
+  result.findings[0].set_note("]]> <!-- --> &lt;");
   result.errors.push_back({"x\x01.yaml", 1, 2, "bad </testsuite> \xFF"});
   const XmlElement root = parse(render(Format::kJunit, result));
   const auto cases = suite_of(root).all("testcase");

@@ -20,10 +20,8 @@ inline const k8s::ObjectRef kClusterRole{"rbac.authorization.k8s.io/v1", "Cluste
 
 inline Finding make_finding(CheckId check, std::string file, uint32_t line, uint32_t column,
                             const k8s::ObjectRef& resource, std::string path, std::string message) {
-  Finding finding(check);
+  Finding finding(check, std::make_shared<const Subject>(Subject{resource, std::move(file)}));
   finding.message = std::move(message);
-  finding.resource = resource;
-  finding.file = std::move(file);
   finding.position = {line, column};
   finding.path = std::move(path);
   return finding;
@@ -54,7 +52,7 @@ inline ScanResult sample_result() {
       make_finding(CheckId::kEksImageLatestTag, "k8s/web.yaml", 20, 16, kWeb, containers + ".image",
                    "image \"nginx:latest\" uses the latest tag");
   latest.suppressed = true;
-  latest.suppression = std::string(kSuppressionReason);
+  latest.set_suppression(std::string(kSuppressionReason));
   result.findings.push_back(std::move(latest));
   result.findings.push_back(make_finding(CheckId::kEksDefaultServiceAccount, std::string(kJobsFile),
                                          3, 1, kNightly, "spec.jobTemplate.spec.template.spec",
@@ -63,7 +61,7 @@ inline ScanResult sample_result() {
       make_finding(CheckId::kPssHostNamespaces, std::string(kJobsFile), 8, 5, kAwsNode,
                    "spec.template.spec.hostNetwork", "pod must not set hostNetwork=true");
   host.severity = Severity::kLow;
-  host.note = std::string(kNote);
+  host.set_note(std::string(kNote));
   result.findings.push_back(std::move(host));
   result.findings.push_back(make_finding(CheckId::kCfgExceptionUnused, ".eksguard.yaml", 0, 0,
                                          kClusterRole, "",

@@ -181,7 +181,7 @@ TEST(SarifReportSuppressionTest, ExceptionFileSuppressionsAreExternal) {
   Finding finding =
       make_finding(CheckId::kEksMissingLimits, "a.yaml", 1, 1, testing::kWeb, "spec", "no limits");
   finding.suppressed = true;
-  finding.suppression = "exceptions.yaml:4: batch jobs are sized by the scheduler";
+  finding.set_suppression("exceptions.yaml:4: batch jobs are sized by the scheduler");
   input.findings.push_back(finding);
   simdjson::dom::parser parser;
   simdjson::dom::element doc = parse_json(parser, render_sarif(input, "external-suppression"));
@@ -241,10 +241,16 @@ TEST(SarifReportFingerprintTest, StableWhenLinesMoveDistinctPerCheckResourceAndF
   other_field.path = "spec.containers[1]";
   Finding other_check = base;
   other_check.check = CheckId::kPssRunAsUser;
-  Finding other_resource = base;
-  other_resource.resource.name = "api";
-  Finding other_namespace = base;
-  other_namespace.resource.namespace_ = "prod";
+  const auto with_resource = [&base](const std::string& ns, const std::string& name) {
+    Subject subject = *base.subject;
+    subject.resource.namespace_ = ns;
+    subject.resource.name = name;
+    Finding copy = base;
+    copy.subject = std::make_shared<const Subject>(std::move(subject));
+    return copy;
+  };
+  Finding other_resource = with_resource(base.resource().namespace_, "api");
+  Finding other_namespace = with_resource("prod", base.resource().name);
   for (const Finding& f : {other_field, other_check, other_resource, other_namespace}) {
     EXPECT_NE(fingerprint_of(f), print);
   }

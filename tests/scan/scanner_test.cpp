@@ -46,11 +46,11 @@ TEST(ScannerTest, ReportsFindingWithExactLocationAndPath) {
   EXPECT_TRUE(result.errors.empty());
   const Finding* finding = find(result, "PSS-PRIVILEGED");
   ASSERT_NE(finding, nullptr);
-  EXPECT_EQ(finding->file, "web.yaml");
+  EXPECT_EQ(finding->file(), "web.yaml");
   EXPECT_EQ(finding->position.line, 13u);
   EXPECT_EQ(finding->path, "spec.template.spec.containers[0].securityContext.privileged");
-  EXPECT_EQ(finding->resource.kind, "Deployment");
-  EXPECT_EQ(finding->resource.namespace_, "shop");
+  EXPECT_EQ(finding->resource().kind, "Deployment");
+  EXPECT_EQ(finding->resource().namespace_, "shop");
   EXPECT_EQ(finding->severity, Severity::kCritical);
 }
 
@@ -92,7 +92,7 @@ TEST(ScannerTest, AnnotationSuppressesWithReasonAndFlagsUnknownIds) {
   const Finding* finding = find(result, "PSS-PRIVILEGED");
   ASSERT_NE(finding, nullptr);
   EXPECT_TRUE(finding->suppressed);
-  EXPECT_NE(finding->suppression.find("needs raw devices"), std::string::npos);
+  EXPECT_NE(finding->suppression().find("needs raw devices"), std::string::npos);
   const Finding* unknown = find(result, "CFG-EXCEPTION-UNUSED");
   ASSERT_NE(unknown, nullptr);
   EXPECT_NE(unknown->message.find("NOT-A-CHECK"), std::string::npos);
@@ -130,7 +130,7 @@ TEST(ScannerTest, ConfigExceptionsSuppressExpireAndReportUnused) {
   const Finding* expired = find(result, "CFG-EXCEPTION-EXPIRED");
   ASSERT_NE(expired, nullptr);
   EXPECT_EQ(expired->position.line, 8u);
-  EXPECT_EQ(expired->file, ".eksguard.yaml");
+  EXPECT_EQ(expired->file(), ".eksguard.yaml");
   const Finding* unused = find(result, "CFG-EXCEPTION-UNUSED");
   ASSERT_NE(unused, nullptr);
   EXPECT_EQ(unused->position.line, 6u);

@@ -84,7 +84,7 @@ void check_token_automount(const Context& ctx) {
     std::string_view account = spec->string_at("serviceAccountName");
     if (account.empty()) account = spec->string_at("serviceAccount");
     if (account.empty()) account = "default";
-    finding.depends_on = fmt::format("ServiceAccount/{}/{}", ctx.object.ref.namespace_, account);
+    finding.set_depends_on(fmt::format("ServiceAccount/{}/{}", ctx.object.ref.namespace_, account));
   }
 }
 

@@ -118,7 +118,7 @@ TEST_P(PssWorkloadTest, WrappedFixturesGiveTheSameFindings) {
           EXPECT_EQ(actual.position.line, wrapped.line_of[expected.position.line]);
           EXPECT_EQ(actual.position.column,
                     expected.position.column + static_cast<uint32_t>(wrapper.indent));
-          EXPECT_EQ(actual.resource.kind, wrapper.kind);
+          EXPECT_EQ(actual.resource().kind, wrapper.kind);
           ++compared_findings;
         }
       }
