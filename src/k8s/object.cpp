@@ -2,13 +2,16 @@
 
 namespace eksguard::k8s {
 
-Object make_object(const doc::Node& root, std::string_view file, std::string path_prefix) {
+Object make_object(const doc::Node& root, std::string_view file, std::string path_prefix,
+                   std::string_view default_kind, std::string_view default_api_version) {
   Object object;
   object.root = &root;
   object.file = file;
   object.path_prefix = std::move(path_prefix);
   object.ref.api_version = std::string(root.string_at("apiVersion"));
   object.ref.kind = std::string(root.string_at("kind"));
+  if (object.ref.kind.empty()) object.ref.kind = std::string(default_kind);
+  if (object.ref.api_version.empty()) object.ref.api_version = std::string(default_api_version);
   object.metadata = root.get("metadata");
   if (object.metadata != nullptr) {
     object.ref.name = std::string(object.metadata->string_at("name"));

@@ -27,7 +27,10 @@ struct Object {
 
 // Reads apiVersion/kind/metadata from a mapping node. The namespace is left empty when the
 // manifest does not set one (the scanner decides what that means).
-Object make_object(const doc::Node& root, std::string_view file, std::string path_prefix = {});
+// `default_kind`/`default_api_version` fill in what items of a typed list (a PodList from the
+// API) may leave out.
+Object make_object(const doc::Node& root, std::string_view file, std::string path_prefix = {},
+                   std::string_view default_kind = {}, std::string_view default_api_version = {});
 
 // Joins a path prefix and a field path with a dot ("" + "spec" = "spec").
 std::string join_path(std::string_view prefix, std::string_view field);

@@ -124,6 +124,34 @@ void Scanner::scan_object(const k8s::Object& object, FileResult& out) const {
   apply_annotations(object, pod->has_value() ? &**pod : nullptr, out.findings, first);
 }
 
+void Scanner::scan_list(const doc::Node& list, const doc::Node& items, std::string_view file,
+                        FileResult& out) const {
+  const std::string_view list_kind = list.string_at("kind");
+  if (!items.is_sequence()) {
+    out.errors.push_back(InputError{
+        std::string(file), items.position().line, items.position().column,
+        fmt::format("{}: items must be a list", list_kind.empty() ? "list" : list_kind)});
+    return;
+  }
+  const std::string_view item_kind =
+      list_kind.size() > 4 ? list_kind.substr(0, list_kind.size() - 4) : std::string_view{};
+  // A core list ("v1") carries no group; typed lists name their items' group/version.
+  const std::string_view item_api_version = list.string_at("apiVersion");
+  size_t index = 0;
+  for (const doc::Node* item : items.items()) {
+    std::string prefix = fmt::format("items[{}]", index++);
+    const bool has_kind =
+        item->is_mapping() && (!item->string_at("kind").empty() || !item_kind.empty());
+    if (!has_kind) {
+      out.errors.push_back(
+          InputError{std::string(file), item->position().line, item->position().column,
+                     fmt::format("{}: expected a Kubernetes object with a kind", prefix)});
+      continue;
+    }
+    scan_object(k8s::make_object(*item, file, std::move(prefix), item_kind, item_api_version), out);
+  }
+}
+
 Scanner::FileResult Scanner::scan_document(const doc::Document& document) const {
   FileResult out;
   const doc::Node& root = *document.root();
@@ -137,33 +165,16 @@ Scanner::FileResult Scanner::scan_document(const doc::Document& document) const 
     return out;
   }
   const std::string_view kind = root.string_at("kind");
+  const doc::Node* items = root.get("items");
+  // List, PodList, DeploymentList …: `kubectl get -o json` dumps and API list responses (which
+  // may omit apiVersion, and whose items may omit their kind).
+  if (items != nullptr && (kind.ends_with("List") || kind.empty())) {
+    scan_list(root, *items, file, out);
+    return out;
+  }
   if (kind.empty() || root.string_at("apiVersion").empty()) {
     out.errors.push_back(InputError{std::string(file), root.position().line, root.position().column,
                                     "not a Kubernetes object: apiVersion and kind must be set"});
-    return out;
-  }
-  const doc::Node* items = root.get("items");
-  if (kind.ends_with("List") && items != nullptr) {
-    // List, PodList, DeploymentList …, and `kubectl get -A -o json` dumps.
-    if (!items->is_sequence()) {
-      out.errors.push_back(InputError{std::string(file), items->position().line,
-                                      items->position().column,
-                                      fmt::format("{}: items must be a list", kind)});
-      return out;
-    }
-    size_t index = 0;
-    for (const doc::Node* item : items->items()) {
-      const std::string prefix = fmt::format("items[{}]", index++);
-      if (!item->is_mapping() || item->string_at("kind").empty()) {
-        out.errors.push_back(
-            InputError{std::string(file), item->position().line, item->position().column,
-                       fmt::format("{}: expected a Kubernetes object with a kind", prefix)});
-        continue;
-      }
-      k8s::Object object = k8s::make_object(*item, file, prefix);
-      // Items of a typed list (PodList) may omit their own kind; kubectl fills it in.
-      scan_object(object, out);
-    }
     return out;
   }
   scan_object(k8s::make_object(root, file), out);

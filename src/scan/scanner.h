@@ -45,6 +45,8 @@ class Scanner {
 
  private:
   void scan_object(const k8s::Object& object, FileResult& out) const;
+  void scan_list(const doc::Node& list, const doc::Node& items, std::string_view file,
+                 FileResult& out) const;
   FileResult scan_input(const std::string& path) const;
   report::ScanResult finish(std::vector<FileResult> results) const;
 

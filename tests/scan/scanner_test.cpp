@@ -218,3 +218,22 @@ spec:
 
 }  // namespace
 }  // namespace eksguard::scan
+
+namespace eksguard::scan {
+namespace {
+
+TEST(ScannerTest, ApiListResponsesWithoutApiVersionOrItemKinds) {
+  // As the Kubernetes API clients serialise a PodList: no apiVersion, items without kind.
+  const std::string list = R"({"kind": "PodList", "items": [
+    {"metadata": {"name": "a", "namespace": "x"},
+     "spec": {"containers": [{"name": "c", "image": "x:1", "securityContext": {"privileged": true}}]}}]})";
+  const report::ScanResult result = Scanner(ScanOptions{}).scan_text(list, "pods.json");
+  EXPECT_TRUE(result.errors.empty());
+  const Finding* finding = find(result, "PSS-PRIVILEGED");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->resource().kind, "Pod");
+  EXPECT_EQ(finding->path, "items[0].spec.containers[0].securityContext.privileged");
+}
+
+}  // namespace
+}  // namespace eksguard::scan
