@@ -9,14 +9,18 @@ JOBS        ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 PACKAGES    := cmake g++ make pkg-config ccache libyaml-dev libsimdjson-dev libfmt-dev libcli11-dev \
-               libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev python3
+               libgtest-dev libgmock-dev
+BENCH_PACKAGES := libbenchmark-dev python3 python3-yaml
+FUZZ_PACKAGES  := clang libclang-rt-14-dev
 
-.PHONY: all deps build demo test test-release test-asan bench fuzz fuzz-build clean format
+.PHONY: all deps deps-bench deps-fuzz build demo test test-release test-asan bench fuzz fuzz-build \
+        clean format
 
 all: build
 
-deps:
-	@missing=""; for p in $(PACKAGES); do \
+# Installs the Debian packages in $(1) that are missing (as root, or through sudo).
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -24,6 +28,16 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(PACKAGES))
+
+deps-bench: deps
+	$(call install_missing,$(BENCH_PACKAGES))
+
+deps-fuzz: deps
+	$(call install_missing,$(FUZZ_PACKAGES))
 
 build: deps
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEKSGUARD_WERROR=ON $(CMAKE_FLAGS) >/dev/null
@@ -43,13 +57,13 @@ test-asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
-bench: deps
+bench: deps-bench
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DEKSGUARD_BENCH=ON -DEKSGUARD_TESTS=OFF >/dev/null
 	cmake --build build-bench -j $(JOBS)
 	./build-bench/eksguard_bench
 	python3 bench/scan_throughput.py --binary build-bench/eksguard
 
-fuzz-build: deps
+fuzz-build: deps-fuzz
 	CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEKSGUARD_FUZZ=ON \
 	  -DEKSGUARD_TESTS=OFF >/dev/null
 	cmake --build build-fuzz -j $(JOBS)
@@ -61,4 +75,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf build build-asan build-bench build-fuzz
+	rm -rf build build-asan build-bench build-fuzz build-tools
