@@ -132,11 +132,14 @@ int ScanCommand::execute() const {
     if (!file) return usage_error(fmt::format("cannot write {}", output_path_));
   }
   std::ostream& out = output_path_.empty() ? std::cout : file;
-  report::TextOptions text_options;
-  text_options.color = color_wanted(no_color_, output_path_.empty() && isatty(STDOUT_FILENO) != 0);
-  text_options.show_suppressed = show_suppressed_;
-  text_options.min_severity = *min_severity;
-  report::write_report(out, *format, result, text_options);
+  report::ReportOptions report_options;
+  report_options.color =
+      color_wanted(no_color_, output_path_.empty() && isatty(STDOUT_FILENO) != 0);
+  report_options.show_suppressed = show_suppressed_;
+  report_options.min_severity = *min_severity;
+  report_options.fail_on =
+      fail_on.enabled ? std::optional<Severity>(fail_on.severity) : std::nullopt;
+  report::write_report(out, *format, result, report_options);
   out.flush();
 
   if (!result.errors.empty()) return kExitInput;

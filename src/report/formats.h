@@ -10,10 +10,11 @@
 
 namespace eksguard::report {
 
-void write_text(std::ostream& out, const ScanResult& result, const TextOptions& options);
+void write_text(std::ostream& out, const ScanResult& result, const ReportOptions& options);
 void write_json(std::ostream& out, const ScanResult& result);
 void write_sarif(std::ostream& out, const ScanResult& result);
-void write_junit(std::ostream& out, const ScanResult& result);
+// Findings at or above `fail_on` (unsuppressed) are failures; the rest pass with their details.
+void write_junit(std::ostream& out, const ScanResult& result, std::optional<Severity> fail_on);
 
 // Severities from the most to the least severe, the order every summary lists them in.
 inline constexpr Severity kSeveritiesDescending[] = {

@@ -15,7 +15,9 @@ namespace {
 
 class JunitWriter {
  public:
-  explicit JunitWriter(std::ostream& out) : out_(out) { buffer_.reserve(size_t{1} << 17); }
+  JunitWriter(std::ostream& out, std::optional<Severity> fail_on) : out_(out), fail_on_(fail_on) {
+    buffer_.reserve(size_t{1} << 17);
+  }
   ~JunitWriter() { flush_if_large(out_, buffer_, 0); }
   JunitWriter(const JunitWriter&) = delete;
   JunitWriter& operator=(const JunitWriter&) = delete;
@@ -39,7 +41,12 @@ class JunitWriter {
   void count_names(const std::vector<Finding>& findings);
   std::string test_name(const Finding& finding, const std::string& classname);
 
+  bool fails(const Finding& finding) const {
+    return !finding.suppressed && fail_on_.has_value() && finding.severity >= *fail_on_;
+  }
+
   std::ostream& out_;
+  std::optional<Severity> fail_on_;
   std::string buffer_;
   // Test cases per resource and check, and the names given where there are several.
   std::unordered_map<std::string, uint32_t> name_counts_;
@@ -71,12 +78,14 @@ void JunitWriter::open_suites(const ScanResult& result, const Counts& counts) {
   const size_t errors = result.errors.size();
   size_t tests = result.findings.size() + errors;
   if (tests == 0) tests = 1;  // the clean-scan test case
+  size_t failures = 0;
+  for (const Finding& finding : result.findings) failures += fails(finding) ? 1 : 0;
   buffer_.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
   attribute("name", "eksguard");
-  counts_attributes(tests, counts.findings, errors, counts.suppressed);
+  counts_attributes(tests, failures, errors, counts.suppressed);
   buffer_.append(">\n  <testsuite");
   attribute("name", "eksguard");
-  counts_attributes(tests, counts.findings, errors, counts.suppressed);
+  counts_attributes(tests, failures, errors, counts.suppressed);
   buffer_.append(">\n");
 }
 
@@ -163,6 +172,11 @@ void JunitWriter::finding(const Finding& finding) {
     buffer_.append("<skipped");
     attribute("message", "suppressed: " + std::string(finding.suppression()));
     buffer_.append("/>");
+  } else if (!fails(finding)) {
+    // Below the run's failure threshold: a passed test case that still carries the details.
+    buffer_.append("<system-out>");
+    failure_details(finding);
+    buffer_.append("</system-out>");
   } else {
     buffer_.append("<failure");
     attribute("message", finding.message);
@@ -207,8 +221,8 @@ void JunitWriter::write(const ScanResult& result) {
 
 }  // namespace
 
-void write_junit(std::ostream& out, const ScanResult& result) {
-  JunitWriter(out).write(result);
+void write_junit(std::ostream& out, const ScanResult& result, std::optional<Severity> fail_on) {
+  JunitWriter(out, fail_on).write(result);
 }
 
 }  // namespace eksguard::report

@@ -54,10 +54,10 @@ Counts count_findings(const std::vector<Finding>& findings) {
 }
 
 void write_report(std::ostream& out, Format format, const ScanResult& result,
-                  const TextOptions& text_options) {
+                  const ReportOptions& report_options) {
   switch (format) {
     case Format::kText:
-      write_text(out, result, text_options);
+      write_text(out, result, report_options);
       return;
     case Format::kJson:
       write_json(out, result);
@@ -66,7 +66,7 @@ void write_report(std::ostream& out, Format format, const ScanResult& result,
       write_sarif(out, result);
       return;
     case Format::kJunit:
-      write_junit(out, result);
+      write_junit(out, result, report_options.fail_on);
       return;
   }
 }

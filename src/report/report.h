@@ -30,7 +30,11 @@ struct ScanResult {
   std::string pss_version;  // e.g. "v1.37"
 };
 
-struct TextOptions {
+struct ReportOptions {
+  // JUnit: a finding is a failed test case when it is unsuppressed and at or above this
+  // severity (the run's --fail-on), and a passed one otherwise; nullopt: nothing fails.
+  std::optional<Severity> fail_on = Severity::kInfo;
+  // Text:
   bool color = false;            // ANSI colours (the CLI decides: terminal, NO_COLOR)
   bool show_suppressed = false;  // suppressed findings are always counted, shown only on request
   // Findings below this severity are counted but not listed (info findings, such as those of
@@ -50,6 +54,6 @@ Counts count_findings(const std::vector<Finding>& findings);
 
 // Writes the whole report; stream errors are left in the stream's state for the caller.
 void write_report(std::ostream& out, Format format, const ScanResult& result,
-                  const TextOptions& text_options = {});
+                  const ReportOptions& report_options = {});
 
 }  // namespace eksguard::report

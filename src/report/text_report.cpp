@@ -131,7 +131,7 @@ struct Widths {
 
 class TextWriter {
  public:
-  TextWriter(std::ostream& out, const TextOptions& options) : out_(out), options_(options) {
+  TextWriter(std::ostream& out, const ReportOptions& options) : out_(out), options_(options) {
     buffer_.reserve(size_t{1} << 17);
   }
   ~TextWriter() { flush_if_large(out_, buffer_, 0); }
@@ -155,7 +155,7 @@ class TextWriter {
   void count(size_t n, std::string_view singular, std::string_view plural);
 
   std::ostream& out_;
-  const TextOptions& options_;
+  const ReportOptions& options_;
   std::string buffer_;
 };
 
@@ -344,7 +344,7 @@ void TextWriter::write(const ScanResult& result) {
 
 }  // namespace
 
-void write_text(std::ostream& out, const ScanResult& result, const TextOptions& options) {
+void write_text(std::ostream& out, const ScanResult& result, const ReportOptions& options) {
   TextWriter(out, options).write(result);
 }
 

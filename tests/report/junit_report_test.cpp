@@ -52,6 +52,25 @@ TEST(JunitReportTest, SuiteCountsFindingsErrorsAndSuppressed) {
   EXPECT_TRUE(properties.contains("resources=7"));
 }
 
+TEST(JunitReportTest, OnlyFindingsAtOrAboveFailOnFail) {
+  ReportOptions high;
+  high.fail_on = Severity::kHigh;
+  const XmlElement at_high = parse(render(Format::kJunit, sample_result(), high));
+  EXPECT_EQ(at_high.attr("failures"), "1");  // the one critical finding
+  size_t failed = 0;
+  size_t passed_with_details = 0;
+  for (const XmlElement* testcase : suite_of(at_high).all("testcase")) {
+    failed += testcase->first("failure") != nullptr ? 1 : 0;
+    passed_with_details += testcase->first("system-out") != nullptr ? 1 : 0;
+  }
+  EXPECT_EQ(failed, 1u);
+  EXPECT_EQ(passed_with_details, 4u);
+
+  ReportOptions never;
+  never.fail_on = std::nullopt;
+  EXPECT_EQ(parse(render(Format::kJunit, sample_result(), never)).attr("failures"), "0");
+}
+
 TEST(JunitReportTest, FindingIsAFailedTestCaseNamedAfterCheckAndResource) {
   const XmlElement root = parse(render(Format::kJunit, sample_result()));
   const XmlElement& testcase = *suite_of(root).all("testcase").at(0);

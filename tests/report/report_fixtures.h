@@ -71,7 +71,7 @@ inline ScanResult sample_result() {
   return result;
 }
 
-inline std::string render(Format format, const ScanResult& result, TextOptions options = {}) {
+inline std::string render(Format format, const ScanResult& result, ReportOptions options = {}) {
   std::ostringstream out;
   write_report(out, format, result, options);
   return out.str();

@@ -143,8 +143,8 @@ TEST(TextReportTest, NoEscapeSequencesWithoutColor) {
 
 TEST(TextReportTest, ColorMarksSeveritiesAndAddsNothingElse) {
   for (bool show_suppressed : {false, true}) {
-    const TextOptions plain{.color = false, .show_suppressed = show_suppressed};
-    const TextOptions color{.color = true, .show_suppressed = show_suppressed};
+    const ReportOptions plain{.color = false, .show_suppressed = show_suppressed};
+    const ReportOptions color{.color = true, .show_suppressed = show_suppressed};
     const std::string colored = render(Format::kText, sample_result(), color);
     EXPECT_TRUE(contains(colored, "\x1b[1;31mCRITICAL\x1b[0m"));
     EXPECT_TRUE(contains(colored, "\x1b[33mMEDIUM\x1b[0m"));
