@@ -81,18 +81,7 @@ void append_number(std::string& out, T number) {
 
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  size_t run_start = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (!kSpecial[static_cast<unsigned char>(text[i])]) {
-      ++i;
-      continue;
-    }
-    out.append(text.data() + run_start, i - run_start);
-    i += append_special(out, text, i);
-    run_start = i;
-  }
-  out.append(text.data() + run_start, text.size() - run_start);
+  append_escaped_runs(out, text, kSpecial, append_special);
   out.push_back('"');
 }
 

@@ -95,26 +95,18 @@ void append_escaped_code_point(std::string& out, char32_t c) {
 // Appends text from the inputs so that it cannot drive the terminal: controls (escape
 // sequences, newlines) and bidirectional overrides are shown escaped, ill-formed UTF-8 as U+FFFD.
 void append_terminal_safe(std::string& out, std::string_view text) {
-  size_t run_start = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (!kSpecial[static_cast<unsigned char>(text[i])]) {
-      ++i;
-      continue;
-    }
-    out.append(text.data() + run_start, i - run_start);
-    const Utf8Char c = decode_utf8(text.data() + i, text.size() - i);
-    if (!c.valid) {
-      out.append(kReplacementCharacter);
-    } else if (is_hidden_control(c.code_point)) {
-      append_escaped_code_point(out, c.code_point);
-    } else {
-      out.append(text.data() + i, c.length);
-    }
-    i += c.length;
-    run_start = i;
-  }
-  out.append(text.data() + run_start, text.size() - run_start);
+  append_escaped_runs(out, text, kSpecial,
+                      [](std::string& o, std::string_view t, size_t at) -> size_t {
+                        const Utf8Char c = decode_utf8(t.data() + at, t.size() - at);
+                        if (!c.valid) {
+                          o.append(kReplacementCharacter);
+                        } else if (is_hidden_control(c.code_point)) {
+                          append_escaped_code_point(o, c.code_point);
+                        } else {
+                          o.append(t.data() + at, c.length);
+                        }
+                        return c.length;
+                      });
 }
 
 struct Row {

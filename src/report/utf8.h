@@ -3,8 +3,10 @@
 // becoming one U+FFFD).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace eksguard::report {
@@ -63,6 +65,26 @@ inline size_t utf8_length(std::string_view text) {
     ++count;
   }
   return count;
+}
+
+// The loop every output escaper shares: copies runs of bytes that `special` leaves alone in
+// one append, and hands each special byte's offset to `escape(out, text, offset)`, which appends
+// its replacement and returns how many bytes it consumed (at least 1).
+template <typename Escape>
+void append_escaped_runs(std::string& out, std::string_view text,
+                         const std::array<bool, 256>& special, Escape&& escape) {
+  size_t run_start = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!special[static_cast<unsigned char>(text[i])]) {
+      ++i;
+      continue;
+    }
+    out.append(text.data() + run_start, i - run_start);
+    i += escape(out, text, i);
+    run_start = i;
+  }
+  out.append(text.data() + run_start, text.size() - run_start);
 }
 
 }  // namespace eksguard::report

@@ -63,18 +63,10 @@ size_t append_special(std::string& out, std::string_view text, size_t i, bool at
 }
 
 void append_escaped(std::string& out, std::string_view text, bool attribute) {
-  size_t run_start = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (!kSpecial[static_cast<unsigned char>(text[i])]) {
-      ++i;
-      continue;
-    }
-    out.append(text.data() + run_start, i - run_start);
-    i += append_special(out, text, i, attribute);
-    run_start = i;
-  }
-  out.append(text.data() + run_start, text.size() - run_start);
+  append_escaped_runs(out, text, kSpecial,
+                      [attribute](std::string& o, std::string_view t, size_t at) {
+                        return append_special(o, t, at, attribute);
+                      });
 }
 
 }  // namespace
