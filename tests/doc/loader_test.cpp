@@ -78,6 +78,25 @@ TEST(YamlLoaderTest, RejectsDeepNesting) {
   EXPECT_NE(result.error().message.find("nesting"), std::string::npos);
 }
 
+TEST(YamlLoaderTest, EnforcesDocumentAndInputSizeLimits) {
+  Limits limits;
+  limits.max_document_bytes = 64;
+  std::vector<std::string> keys;
+  const std::string big = "big: \"" + std::string(200, 'x') + "\"\n";
+  std::vector<Error> errors =
+      load_text("small: 1\n---\n" + big + "---\nafter: 2\n", "t.yaml", limits,
+                [&](Document& d) { keys.emplace_back(d.root()->entries()[0].key); });
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("larger than 64 bytes"), std::string::npos);
+  EXPECT_EQ(errors[0].line, 3u);
+  EXPECT_EQ(keys, (std::vector<std::string>{"small", "after"}));
+
+  limits.max_input_bytes = 16;
+  errors = load_text(big, "t.yaml", limits, [](Document&) {});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("input larger than 16 bytes"), std::string::npos);
+}
+
 TEST(YamlLoaderTest, ResynchronisesAfterABrokenDocument) {
   std::vector<std::string> names;
   std::vector<Error> errors =
