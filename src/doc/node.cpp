@@ -21,18 +21,56 @@ std::optional<bool> Node::as_bool() const {
   return false;
 }
 
+namespace {
+
+// YAML 1.1 integers as Kubernetes' YAML decoder reads them: '_' separators dropped, then Go's
+// base-0 rules (0x hex, 0o or a leading 0 octal, 0b binary), with an optional sign.
+std::optional<int64_t> parse_yaml_integer(std::string_view text) {
+  char digits[72];
+  size_t n = 0;
+  for (char c : text) {
+    if (c == '_') continue;
+    if (n == sizeof digits) return std::nullopt;
+    digits[n++] = c;
+  }
+  std::string_view t(digits, n);
+  bool negative = false;
+  if (!t.empty() && (t[0] == '+' || t[0] == '-')) {
+    negative = t[0] == '-';
+    t.remove_prefix(1);
+  }
+  int base = 10;
+  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X'))
+    base = 16;
+  else if (t.size() > 2 && t[0] == '0' && (t[1] == 'o' || t[1] == 'O'))
+    base = 8;
+  else if (t.size() > 2 && t[0] == '0' && (t[1] == 'b' || t[1] == 'B'))
+    base = 2;
+  if (base != 10)
+    t.remove_prefix(2);
+  else if (t.size() > 1 && t[0] == '0')
+    base = 8;
+  uint64_t magnitude = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), magnitude, base);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) return std::nullopt;
+  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
+  if (magnitude > limit) return std::nullopt;
+  return negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+}
+
+}  // namespace
+
 std::optional<int64_t> Node::as_int() const {
   if (!is_number()) return std::nullopt;
-  std::string_view t = text();
-  if (!t.empty() && t[0] == '+') t.remove_prefix(1);
-  int64_t value = 0;
-  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (ec == std::errc() && end == t.data() + t.size()) return value;
+  const std::string_view t = text();
+  if (auto integer = parse_yaml_integer(t)) return integer;
   // Integral floats such as 1000.0 or 1e3 are integers to Kubernetes' JSON decoding.
   double d = 0;
-  const auto [dend, dec] = std::from_chars(t.data(), t.data() + t.size(), d);
-  if (dec == std::errc() && dend == t.data() + t.size() &&
-      d == static_cast<double>(static_cast<int64_t>(d)) && d >= -9.2e18 && d <= 9.2e18) {
+  std::string_view f = t;
+  if (!f.empty() && f[0] == '+') f.remove_prefix(1);
+  const auto [dend, dec] = std::from_chars(f.data(), f.data() + f.size(), d);
+  if (dec == std::errc() && dend == f.data() + f.size() && d >= -9.2e18 && d <= 9.2e18 &&
+      d == static_cast<double>(static_cast<int64_t>(d))) {
     return static_cast<int64_t>(d);
   }
   return std::nullopt;

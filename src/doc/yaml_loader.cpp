@@ -38,10 +38,17 @@ bool is_number_spelling(std::string_view t) {
   if (t[0] == '-' || t[0] == '+') ++i;
   if (i >= t.size()) return false;
   if (t.size() > i + 2 && t[i] == '0' && (t[i + 1] == 'x' || t[i + 1] == 'o' || t[i + 1] == 'b')) {
+    const char base = t[i + 1];
+    bool any = false;
     for (size_t j = i + 2; j < t.size(); ++j) {
-      if (!std::isxdigit(static_cast<unsigned char>(t[j])) && t[j] != '_') return false;
+      const char c = t[j];
+      const bool ok = base == 'x'   ? std::isxdigit(static_cast<unsigned char>(c)) != 0
+                      : base == 'o' ? c >= '0' && c <= '7'
+                                    : c == '0' || c == '1';
+      if (!ok && c != '_') return false;
+      any |= ok;
     }
-    return true;
+    return any;
   }
   bool digits = false;
   while (i < t.size() && (is_digit(t[i]) || (t[i] == '_' && digits))) digits |= is_digit(t[i++]);

@@ -9,6 +9,7 @@
 
 #include "checks/hardening/system_components.h"
 #include "common/strings.h"
+#include "k8s/pod_schema.h"
 
 namespace eksguard::scan {
 namespace {
@@ -83,9 +84,10 @@ std::vector<std::string> expand_path(const std::string& path, std::vector<InputE
   fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const fs::directory_entry& entry = *it;
-    // Hidden folders (.git, .github) hold no manifests to deploy.
-    if (entry.is_directory() && entry.path().filename().string().starts_with(".")) {
-      it.disable_recursion_pending();
+    // Hidden folders (.git, .github) and files (.eksguard.yaml, .pre-commit-config.yaml) are
+    // tooling, not manifests to deploy; name a hidden file explicitly to scan it.
+    if (entry.path().filename().string().starts_with(".")) {
+      if (entry.is_directory()) it.disable_recursion_pending();
       continue;
     }
     if (entry.is_regular_file() && has_manifest_extension(entry.path()))
@@ -115,6 +117,14 @@ void Scanner::scan_object(const k8s::Object& object, FileResult& out) const {
   FindingEmitter emitter(object, out.findings);
   if (pod->has_value()) {
     const k8s::PodTemplate& tpl = **pod;
+    // A field of the wrong type would read as absent to the checks (and the API server would
+    // reject the object): say so. The checks still run on everything else.
+    for (const k8s::ShapeError& error : k8s::validate_pod_template(tpl)) {
+      out.errors.push_back(InputError{
+          std::string(object.file), error.node->position().line, error.node->position().column,
+          fmt::format("{} {}: {}", object.ref.kind,
+                      object.ref.name.empty() ? "<unnamed>" : object.ref.name, error.message)});
+    }
     pss::check_pod_security(tpl, options_.pss, emitter);
     hardening::check_pod_hardening(object, tpl, options_.hardening, emitter);
     if (!options_.enforce_system_components && hardening::is_known_system_component(object, tpl)) {

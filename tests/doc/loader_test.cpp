@@ -143,3 +143,26 @@ TEST(JsonLoaderTest, DecodesEscapes) {
 
 }  // namespace
 }  // namespace eksguard::doc
+
+namespace eksguard::doc {
+namespace {
+
+TEST(YamlLoaderTest, IntegersReadAsKubernetesDecodesThem) {
+  auto docs = load_all(
+      "a: 0x50\nb: 0o17\nc: 0b101\nd: 1_000\ne: 0120\nf: -0x10\ng: 8080.0\nh: 0b102\n"
+      "i: 9223372036854775808\n");
+  ASSERT_TRUE(docs.has_value());
+  const Node* r = docs->front().root();
+  EXPECT_EQ(r->get("a")->as_int(), 80);
+  EXPECT_EQ(r->get("b")->as_int(), 15);
+  EXPECT_EQ(r->get("c")->as_int(), 5);
+  EXPECT_EQ(r->get("d")->as_int(), 1000);
+  EXPECT_EQ(r->get("e")->as_int(), 80);  // YAML 1.1 octal
+  EXPECT_EQ(r->get("f")->as_int(), -16);
+  EXPECT_EQ(r->get("g")->as_int(), 8080);
+  EXPECT_TRUE(r->get("h")->is_string());
+  EXPECT_EQ(r->get("i")->as_int(), std::nullopt);  // beyond int64
+}
+
+}  // namespace
+}  // namespace eksguard::doc

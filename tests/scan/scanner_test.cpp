@@ -180,6 +180,7 @@ TEST(ScannerTest, WalksDirectoriesAndReportsMissingPaths) {
   std::ofstream(dir / "nested" / "web.yaml") << kPrivilegedDeployment;
   std::ofstream(dir / "nested" / ".git" / "ignored.yaml") << kPrivilegedDeployment;
   std::ofstream(dir / "README.md") << "# not a manifest\n";
+  std::ofstream(dir / ".eksguard.yaml") << "failOn: high\n";
   const report::ScanResult result =
       Scanner(ScanOptions{}).scan_paths({dir.string(), (dir / "missing.yaml").string()});
   EXPECT_EQ(result.resources, 1u);
@@ -233,6 +234,33 @@ TEST(ScannerTest, ApiListResponsesWithoutApiVersionOrItemKinds) {
   ASSERT_NE(finding, nullptr);
   EXPECT_EQ(finding->resource().kind, "Pod");
   EXPECT_EQ(finding->path, "items[0].spec.containers[0].securityContext.privileged");
+}
+
+}  // namespace
+}  // namespace eksguard::scan
+
+namespace eksguard::scan {
+namespace {
+
+TEST(ScannerTest, FieldsOfTheWrongTypeAreInputErrorsAndTheRestIsChecked) {
+  constexpr std::string_view kPod = R"(apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  hostPID: true
+  containers:
+  - name: app
+    image: nginx:1.27
+    securityContext:
+      privileged: "true"
+)";
+  const report::ScanResult result = Scanner(ScanOptions{}).scan_text(kPod, "p.yaml");
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_EQ(result.errors[0].line, 10u);
+  EXPECT_NE(result.errors[0].message.find("privileged must be a boolean, found a string"),
+            std::string::npos)
+      << result.errors[0].message;
+  EXPECT_TRUE(has_check(result, "PSS-HOST-NAMESPACES"));
 }
 
 }  // namespace
