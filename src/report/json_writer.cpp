@@ -7,7 +7,7 @@
 #include <cmath>
 #include <ostream>
 
-#include "report/utf8.h"
+#include "common/utf8.h"
 
 namespace eksguard::report {
 namespace {

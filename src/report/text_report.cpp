@@ -10,7 +10,7 @@
 #include <ostream>
 
 #include "report/formats.h"
-#include "report/utf8.h"
+#include "common/utf8.h"
 
 namespace eksguard::report {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "report/utf8.h"
+#include "common/utf8.h"
 
 namespace eksguard::report {
 namespace {

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "report/utf8.h"
+#include "common/utf8.h"
 
 namespace eksguard::report::testing {
 

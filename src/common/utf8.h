@@ -1,4 +1,4 @@
-// UTF-8 decoding for the output writers (JSON, XML, SARIF URIs): one character at a time, with
+// UTF-8 decoding for the output writers and the Cedar parsers: one character at a time, with
 // ill-formed input reported the way Unicode recommends replacing it ("maximal subparts", each
 // becoming one U+FFFD).
 #pragma once
@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace eksguard::report {
+namespace eksguard {
 
 inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 
@@ -87,4 +87,4 @@ void append_escaped_runs(std::string& out, std::string_view text,
   out.append(text.data() + run_start, text.size() - run_start);
 }
 
-}  // namespace eksguard::report
+}  // namespace eksguard
