@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/cedar_command.h"
 #include "cli/checks_command.h"
 #include "cli/scan_command.h"
 
@@ -13,6 +14,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   ScanCommand scan(app);
   ChecksCommand checks(app);
+  CedarCommand cedar(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -21,6 +23,7 @@ int run(int argc, char** argv) {
   }
   if (scan.selected()) return scan.execute();
   if (checks.selected()) return checks.execute();
+  if (cedar.selected()) return cedar.execute();
   return kExitInput;
 }
 

@@ -1,0 +1,493 @@
+#include "cli/cedar_command.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "cedar/authorizer.h"
+#include "cedar/entities.h"
+#include "cedar/parser.h"
+#include "cedar/policy_set.h"
+#include "cedar/request.h"
+#include "cedar/schema/cedar_schema_parser.h"
+#include "cedar/schema/json_schema_parser.h"
+#include "cli/app.h"
+#include "doc/loader.h"
+#include "report/json_writer.h"
+
+namespace eksguard::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using cedar::Entities;
+using cedar::PolicySet;
+using cedar::Schema;
+
+constexpr size_t kMaxBatchLineBytes = size_t{64} << 20;
+
+// A loaded input or why it could not be loaded; failures are remembered too, so a bad file is
+// read once however many batch lines name it.
+template <typename T>
+struct Loaded {
+  std::shared_ptr<const T> value;
+  std::string error;
+  // Every diagnostic with its source snippet, for the single-request command.
+  std::string detail;
+};
+
+Result<std::string> read_text(const std::string& path) {
+  auto input = doc::read_input(path, doc::Limits{});
+  if (!input) return Unexpected(input.error());
+  return std::string(input->view());
+}
+
+std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
+                                std::string_view source) {
+  std::string out;
+  for (const cedar::ParseError& error : errors) {
+    out += error.diagnostic.render_with_snippet(source);
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    if (!error.help.empty()) out += "  help: " + error.help + "\n";
+  }
+  return out;
+}
+
+Loaded<PolicySet> compile_policies(std::string_view text, const std::string& name) {
+  auto parsed = PolicySet::parse(text, name);
+  if (parsed) return {std::make_shared<const PolicySet>(std::move(*parsed)), {}, {}};
+  const auto& errors = parsed.error();
+  std::string error = errors.front().diagnostic.render();
+  if (errors.size() > 1) error += fmt::format(" (and {} more errors)", errors.size() - 1);
+  return {nullptr, std::move(error), render_parse_errors(errors, text)};
+}
+
+Loaded<Schema> compile_schema(std::string_view text, const std::string& name) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  const bool json = first != std::string_view::npos && text[first] == '{';
+  auto parsed = json ? cedar::parse_json_schema(text, name) : cedar::parse_cedar_schema(text, name);
+  if (parsed) return {std::make_shared<const Schema>(std::move(*parsed)), {}, {}};
+  const cedar::Diagnostics& errors = parsed.error();
+  std::string error = errors.empty() ? name + ": invalid schema" : errors.front().render();
+  return {nullptr, std::move(error), cedar::render_all(errors, text)};
+}
+
+Loaded<Entities> compile_entities(std::string_view text, const std::string& name,
+                                  const Schema* schema) {
+  auto entities = Entities::from_json_text(text, name, schema);
+  if (!entities) return {nullptr, entities.error().message, entities.error().message};
+  return {std::make_shared<const Entities>(std::move(*entities)), {}, {}};
+}
+
+// Files and inline texts loaded so far, for a batch or a single request.
+class InputCache {
+ public:
+  const Loaded<PolicySet>& policies_file(const std::string& path) {
+    return remember(policy_files_, path, [&] {
+      auto text = read_text(path);
+      if (!text) return Loaded<PolicySet>{nullptr, read_error(path, text.error()), {}};
+      return compile_policies(*text, path);
+    });
+  }
+  const Loaded<PolicySet>& policies_text(const std::string& text) {
+    return remember(policy_texts_, text, [&] { return compile_policies(text, "policies_text"); });
+  }
+  const Loaded<Schema>& schema_file(const std::string& path) {
+    return remember(schemas_, path, [&] {
+      auto text = read_text(path);
+      if (!text) return Loaded<Schema>{nullptr, read_error(path, text.error()), {}};
+      return compile_schema(*text, path);
+    });
+  }
+  // Entities depend on the schema they were read with.
+  const Loaded<Entities>& entities_file(const std::string& path, const std::string& schema_key,
+                                        const Schema* schema) {
+    return remember(entity_files_, path + '\n' + schema_key, [&] {
+      auto text = read_text(path);
+      if (!text) return Loaded<Entities>{nullptr, read_error(path, text.error()), {}};
+      return compile_entities(*text, path, schema);
+    });
+  }
+  const Loaded<Entities>& entities_text(const std::string& text, const std::string& schema_key,
+                                        const Schema* schema) {
+    return remember(entity_texts_, text + '\n' + schema_key,
+                    [&] { return compile_entities(text, "entities_json", schema); });
+  }
+
+ private:
+  static std::string read_error(const std::string& path, const Error& error) {
+    return fmt::format("cannot read `{}`: {}", path, error.message);
+  }
+  template <typename T, typename Make>
+  static const Loaded<T>& remember(std::map<std::string, Loaded<T>>& cache, const std::string& key,
+                                   Make make) {
+    auto it = cache.find(key);
+    if (it == cache.end()) it = cache.emplace(key, make()).first;
+    return it->second;
+  }
+
+  std::map<std::string, Loaded<PolicySet>> policy_files_;
+  std::map<std::string, Loaded<PolicySet>> policy_texts_;
+  std::map<std::string, Loaded<Schema>> schemas_;
+  std::map<std::string, Loaded<Entities>> entity_files_;
+  std::map<std::string, Loaded<Entities>> entity_texts_;
+};
+
+void write_answer(report::JsonWriter& json, const PolicySet& policies,
+                  const cedar::Response& response) {
+  json.begin_object();
+  json.member("decision", cedar::to_string(response.decision));
+  json.key("reason").begin_array();
+  for (const uint32_t index : response.reasons) {
+    json.value(PolicySet::display_id(policies.policies()[index]));
+  }
+  json.end_array();
+  json.key("errors").begin_array();
+  for (const cedar::PolicyError& error : response.errors) {
+    json.value(PolicySet::display_id(policies.policies()[error.policy]));
+  }
+  json.end_array();
+  json.end_object();
+}
+
+// One line of a batch: a request and where its policies, entities and schema come from.
+class BatchLine {
+ public:
+  BatchLine(const doc::Node& line, const fs::path& base, InputCache& cache)
+      : line_(line), base_(base), cache_(cache) {}
+
+  // The answer, or why the request cannot be evaluated.
+  Result<std::pair<std::shared_ptr<const PolicySet>, cedar::Response>> evaluate();
+
+ private:
+  std::string resolve(std::string_view path) const {
+    const fs::path given(path);
+    return (given.is_absolute() || base_.empty() ? given : base_ / given).string();
+  }
+  Result<std::optional<std::string>> string_field(std::string_view key) const {
+    const doc::Node* node = line_.get(key);
+    if (node == nullptr) return std::optional<std::string>();
+    if (!node->is_string()) return fail(fmt::format("`{}` must be a string", key));
+    return std::optional<std::string>(std::string(node->text()));
+  }
+
+  const doc::Node& line_;
+  const fs::path& base_;
+  InputCache& cache_;
+};
+
+Result<std::pair<std::shared_ptr<const PolicySet>, cedar::Response>> BatchLine::evaluate() {
+  static constexpr std::string_view kFields[] = {
+      "policies",  "policies_text", "entities", "entities_json", "schema",
+      "principal", "action",        "resource", "context",       "validate_request"};
+  for (const doc::MapEntry& entry : line_.entries()) {
+    if (std::find(std::begin(kFields), std::end(kFields), entry.key) == std::end(kFields)) {
+      return fail(fmt::format("unknown field `{}`", entry.key));
+    }
+  }
+  auto policies_path = string_field("policies");
+  auto policies_text = string_field("policies_text");
+  auto entities_path = string_field("entities");
+  auto schema_path = string_field("schema");
+  for (const auto* field : {&policies_path, &policies_text, &entities_path, &schema_path}) {
+    if (!*field) return Unexpected(field->error());
+  }
+  if (policies_path->has_value() == policies_text->has_value()) {
+    return fail("give exactly one of `policies` and `policies_text`");
+  }
+  const doc::Node* entities_json = line_.get("entities_json");
+  if (entities_path->has_value() && entities_json != nullptr) {
+    return fail("give at most one of `entities` and `entities_json`");
+  }
+  for (std::string_view key : {"principal", "action", "resource"}) {
+    if (line_.get(key) == nullptr) return fail(fmt::format("`{}` is missing", key));
+  }
+  bool validate = true;
+  if (const doc::Node* flag = line_.get("validate_request")) {
+    if (!flag->is_bool()) return fail("`validate_request` must be true or false");
+    validate = flag->is_true();
+  }
+
+  const Schema* schema = nullptr;
+  std::string schema_key;
+  if (schema_path->has_value()) {
+    schema_key = resolve(**schema_path);
+    const Loaded<Schema>& loaded = cache_.schema_file(schema_key);
+    if (!loaded.value) return fail(loaded.error);
+    schema = loaded.value.get();
+  }
+  const Loaded<PolicySet>& policies = policies_path->has_value()
+                                          ? cache_.policies_file(resolve(**policies_path))
+                                          : cache_.policies_text(**policies_text);
+  if (!policies.value) return fail(policies.error);
+
+  std::shared_ptr<const Entities> entities;
+  if (entities_path->has_value()) {
+    const Loaded<Entities>& loaded =
+        cache_.entities_file(resolve(**entities_path), schema_key, schema);
+    if (!loaded.value) return fail(loaded.error);
+    entities = loaded.value;
+  } else if (entities_json != nullptr && entities_json->is_string()) {
+    const Loaded<Entities>& loaded =
+        cache_.entities_text(std::string(entities_json->text()), schema_key, schema);
+    if (!loaded.value) return fail(loaded.error);
+    entities = loaded.value;
+  } else if (entities_json != nullptr) {
+    auto parsed = Entities::from_json(*entities_json, schema);
+    if (!parsed) return fail("entities_json: " + parsed.error().message);
+    entities = std::make_shared<const Entities>(std::move(*parsed));
+  } else {
+    entities = std::make_shared<const Entities>();
+  }
+
+  auto request =
+      cedar::Request::from_json(*line_.get("principal"), *line_.get("action"),
+                                *line_.get("resource"), line_.get("context"), schema, validate);
+  if (!request) return Unexpected(request.error());
+  return std::pair{policies.value, cedar::is_authorized(*policies.value, *request, *entities)};
+}
+
+// Reads one line (without its newline) of at most `max` bytes. A longer line is skipped to its
+// end and reported as too long, so one huge line cannot exhaust memory.
+enum class LineRead : uint8_t { kLine, kTooLong, kEnd };
+LineRead read_line(std::istream& in, std::string& line, size_t max) {
+  line.clear();
+  std::streambuf* buffer = in.rdbuf();
+  bool any = false;
+  bool too_long = false;
+  for (int ch = buffer->sbumpc(); ch != std::char_traits<char>::eof(); ch = buffer->sbumpc()) {
+    any = true;
+    if (ch == '\n') return too_long ? LineRead::kTooLong : LineRead::kLine;
+    if (line.size() < max) {
+      line.push_back(static_cast<char>(ch));
+    } else {
+      too_long = true;
+    }
+  }
+  if (!any) return LineRead::kEnd;
+  return too_long ? LineRead::kTooLong : LineRead::kLine;
+}
+
+int run_batch(const std::string& batch_path) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  fs::path base;
+  // Batch mode does all its I/O through iostreams; unsynchronised stdin reads in large blocks.
+  std::ios::sync_with_stdio(false);
+  if (batch_path != "-") {
+    file.open(batch_path, std::ios::binary);
+    if (!file) {
+      std::cerr << "eksguard cedar authorize: cannot read `" << batch_path << "`\n";
+      return kExitInput;
+    }
+    in = &file;
+    base = fs::path(batch_path).parent_path();
+  }
+  // Answers go out line by line when requests stream in on stdin.
+  const bool streaming = batch_path == "-";
+  report::JsonWriter json(std::cout);
+  InputCache cache;
+  bool all_answered = true;
+  std::string text;
+  size_t number = 0;
+  for (LineRead read = read_line(*in, text, kMaxBatchLineBytes); read != LineRead::kEnd;
+       read = read_line(*in, text, kMaxBatchLineBytes)) {
+    ++number;
+    const auto answer_error = [&](const std::string& message) {
+      all_answered = false;
+      json.begin_object().member("error", fmt::format("line {}: {}", number, message)).end_object();
+    };
+    if (read == LineRead::kTooLong) {
+      answer_error(fmt::format("the line is longer than {} bytes", kMaxBatchLineBytes));
+    } else if (text.find_first_not_of(" \t\r") == std::string::npos) {
+      continue;
+    } else if (text[text.find_first_not_of(" \t")] != '{') {
+      answer_error("expected a JSON object");
+    } else if (auto documents = doc::load_all(text, fmt::format("line {}", number)); !documents) {
+      answer_error(documents.error().message);
+    } else if (!documents->front().root()->is_mapping()) {
+      answer_error("expected a JSON object");
+    } else if (auto result = BatchLine(*documents->front().root(), base, cache).evaluate();
+               !result) {
+      answer_error(result.error().message);
+    } else {
+      write_answer(json, *result->first, result->second);
+    }
+    json.end_line();
+    if (streaming) json.flush();
+  }
+  json.flush();
+  return all_answered ? kExitOk : kExitInput;
+}
+
+int usage_error(std::string_view command, const std::string& message) {
+  std::cerr << "eksguard cedar " << command << ": " << message << "\n";
+  return kExitInput;
+}
+
+void print_response(const PolicySet& policies, const cedar::Response& response) {
+  std::cout << "decision: " << cedar::to_string(response.decision) << "\n";
+  for (const uint32_t index : response.reasons) {
+    const cedar::Policy& policy = policies.policies()[index];
+    std::cout << fmt::format("reason: {} ({}:{}:{})\n", PolicySet::display_id(policy),
+                             policies.file(), policy.line, policy.column);
+  }
+  for (const cedar::PolicyError& error : response.errors) {
+    const cedar::Policy& policy = policies.policies()[error.policy];
+    const cedar::LineColumn at = cedar::line_column(policies.source(), error.error.span.offset);
+    std::cout << fmt::format("error: {} ({}:{}:{}): {}\n", PolicySet::display_id(policy),
+                             policies.file(), at.line, at.column, error.error.message);
+  }
+}
+
+}  // namespace
+
+CedarCommand::CedarCommand(CLI::App& app) {
+  command_ = app.add_subcommand("cedar", "Cedar policies: authorize requests, check syntax");
+  command_->require_subcommand(1);
+
+  authorize_ = command_->add_subcommand(
+      "authorize", "Decide a request (exit 0 allow, 3 deny), or a batch of JSON-line requests");
+  authorize_->add_option("--policies,-p", policies_, "Cedar policy file (- for stdin)");
+  authorize_->add_option("--entities,-e", entities_, "Entities JSON file");
+  authorize_->add_option("--schema,-s", schema_,
+                         "Schema (Cedar or JSON syntax): typed entity/context parsing and "
+                         "request validation");
+  authorize_->add_option("--principal", principal_, "Principal, e.g. 'User::\"alice\"'");
+  authorize_->add_option("--action", action_, "Action, e.g. 'Action::\"view\"'");
+  authorize_->add_option("--resource", resource_, "Resource, e.g. 'Photo::\"p1\"'");
+  authorize_->add_option("--context", context_, "Context as a JSON object");
+  authorize_->add_option("--context-file", context_file_, "Context JSON file");
+  authorize_->add_option("--batch", batch_,
+                         "JSON-lines requests (file or -); answers as JSON lines");
+
+  check_parse_ = command_->add_subcommand("check-parse", "Report syntax errors in policies");
+  check_parse_->add_option("--policies,-p", check_policies_, "Cedar policy file (- for stdin)")
+      ->required();
+}
+
+int CedarCommand::execute() const {
+  if (authorize_->parsed()) return authorize();
+  if (check_parse_->parsed()) return check_parse();
+  return kExitInput;
+}
+
+int CedarCommand::authorize() const {
+  constexpr std::string_view kName = "authorize";
+  if (!batch_.empty()) {
+    const bool single_options = !policies_.empty() || !entities_.empty() || !schema_.empty() ||
+                                !principal_.empty() || !action_.empty() || !resource_.empty() ||
+                                !context_.empty() || !context_file_.empty();
+    if (single_options) {
+      return usage_error(kName,
+                         "--batch takes every input from the batch lines; give no other "
+                         "option");
+    }
+    return run_batch(batch_);
+  }
+  for (const auto& [value, option] : {std::pair{&policies_, "--policies"},
+                                      {&principal_, "--principal"},
+                                      {&action_, "--action"},
+                                      {&resource_, "--resource"}}) {
+    if (value->empty()) return usage_error(kName, fmt::format("{} is required", option));
+  }
+  if (!context_.empty() && !context_file_.empty()) {
+    return usage_error(kName, "give --context or --context-file, not both");
+  }
+
+  InputCache cache;
+  const Schema* schema = nullptr;
+  if (!schema_.empty()) {
+    const Loaded<Schema>& loaded = cache.schema_file(schema_);
+    if (!loaded.value) {
+      std::cerr << (loaded.detail.empty() ? loaded.error + "\n" : loaded.detail);
+      return kExitInput;
+    }
+    schema = loaded.value.get();
+  }
+  const Loaded<PolicySet>& policies = cache.policies_file(policies_);
+  if (!policies.value) {
+    std::cerr << (policies.detail.empty() ? policies.error + "\n" : policies.detail);
+    return kExitInput;
+  }
+  std::shared_ptr<const Entities> entities = std::make_shared<const Entities>();
+  if (!entities_.empty()) {
+    const Loaded<Entities>& loaded = cache.entities_file(entities_, schema_, schema);
+    if (!loaded.value) return usage_error(kName, loaded.error);
+    entities = loaded.value;
+  }
+
+  std::optional<doc::Document> context_document;
+  if (!context_.empty() || !context_file_.empty()) {
+    std::string text = context_;
+    if (!context_file_.empty()) {
+      auto read = read_text(context_file_);
+      if (!read)
+        return usage_error(
+            kName, fmt::format("cannot read `{}`: {}", context_file_, read.error().message));
+      text = std::move(*read);
+    }
+    const std::string name = context_file_.empty() ? "--context" : context_file_;
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || text[first] != '{') {
+      return usage_error(kName, fmt::format("{}: the context must be a JSON object", name));
+    }
+    auto documents = doc::load_all(text, name);
+    if (!documents) {
+      return usage_error(kName, fmt::format("{}:{}:{}: {}", name, documents.error().line,
+                                            documents.error().column, documents.error().message));
+    }
+    context_document = std::move(documents->front());
+  }
+
+  std::pair<std::string, std::string> uids[3];
+  const std::string* texts[3] = {&principal_, &action_, &resource_};
+  const char* roles[3] = {"--principal", "--action", "--resource"};
+  for (size_t i = 0; i < 3; ++i) {
+    auto parsed = cedar::parse_entity_uid(*texts[i]);
+    if (!parsed) return usage_error(kName, fmt::format("{}: {}", roles[i], parsed.error().message));
+    uids[i] = std::move(*parsed);
+  }
+  const auto uid = [](const std::pair<std::string, std::string>& parts) {
+    return cedar::EntityUid{parts.first, parts.second,
+                            cedar::EntityUid::hash_of(parts.first, parts.second)};
+  };
+  auto request = cedar::Request::from_uids(uid(uids[0]), uid(uids[1]), uid(uids[2]),
+                                           context_document ? context_document->root() : nullptr,
+                                           schema, /*validate=*/true);
+  if (!request) return usage_error(kName, request.error().message);
+
+  const cedar::Response response = cedar::is_authorized(*policies.value, *request, *entities);
+  print_response(*policies.value, response);
+  return response.decision == cedar::Decision::kAllow ? kExitOk : kExitDeny;
+}
+
+int CedarCommand::check_parse() const {
+  auto text = read_text(check_policies_);
+  if (!text) {
+    return usage_error("check-parse",
+                       fmt::format("cannot read `{}`: {}", check_policies_, text.error().message));
+  }
+  const std::string name = check_policies_ == "-" ? "<stdin>" : check_policies_;
+  const cedar::ParsedPolicies parsed = cedar::parse_policies(*text, name);
+  if (!parsed.ok()) {
+    std::cerr << render_parse_errors(parsed.errors, *text);
+    std::cerr << fmt::format("{}: {} error{}\n", name, parsed.errors.size(),
+                             parsed.errors.size() == 1 ? "" : "s");
+    return kExitInput;
+  }
+  size_t templates = 0;
+  for (const cedar::Policy& policy : parsed.policies) templates += policy.is_template ? 1 : 0;
+  std::cout << fmt::format(
+      "{}: {} polic{} and {} template{} parse\n", name, parsed.policies.size() - templates,
+      parsed.policies.size() - templates == 1 ? "y" : "ies", templates, templates == 1 ? "" : "s");
+  return kExitOk;
+}
+
+}  // namespace eksguard::cli

@@ -1,0 +1,46 @@
+// `eksguard cedar`: Cedar policies on the command line.
+//
+//   eksguard cedar authorize --policies F [--entities F] [--schema F] --principal 'User::"alice"'
+//                            --action 'Action::"view"' --resource 'Photo::"p1"'
+//                            [--context JSON | --context-file F]
+//       prints the decision, the determining policies and the erroring ones;
+//       exit 0 allow, 3 deny, 2 input error
+//   eksguard cedar authorize --batch FILE|-
+//       JSON lines in, JSON lines out (PRODUCT.md); exit 0, or 2 when a line could not be
+//       evaluated
+//   eksguard cedar check-parse --policies F
+//       parse errors with file:line:column and a caret snippet; exit 0 or 2
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace eksguard::cli {
+
+class CedarCommand {
+ public:
+  explicit CedarCommand(CLI::App& app);
+  bool selected() const { return command_->parsed(); }
+  int execute() const;
+
+ private:
+  int authorize() const;
+  int check_parse() const;
+
+  CLI::App* command_;
+  CLI::App* authorize_;
+  CLI::App* check_parse_;
+
+  std::string policies_;
+  std::string entities_;
+  std::string schema_;
+  std::string principal_;
+  std::string action_;
+  std::string resource_;
+  std::string context_;
+  std::string context_file_;
+  std::string batch_;
+  std::string check_policies_;
+};
+
+}  // namespace eksguard::cli
