@@ -44,6 +44,18 @@ class EntitiesLoader {
     return it->second;
   }
 
+  // Whether the entity at `existing` has the same attributes, tags and parents (as a set).
+  bool same_entity(int32_t existing, const Entity& entity, std::vector<uint32_t> parents) const {
+    const Entity& other = store_.entities_[static_cast<size_t>(existing)];
+    if (!(other.attrs == entity.attrs) || !(other.tags == entity.tags)) return false;
+    std::vector<uint32_t> known = parents_[static_cast<size_t>(existing)];
+    std::sort(known.begin(), known.end());
+    known.erase(std::unique(known.begin(), known.end()), known.end());
+    std::sort(parents.begin(), parents.end());
+    parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
+    return known == parents;
+  }
+
   Status add_entity(const doc::Node& node) {
     Arena& arena = *store_.arena_;
     const auto position_error = [](const doc::Node& at, std::string message) {
@@ -114,7 +126,9 @@ class EntitiesLoader {
       }
     }
     const uint32_t index = number(*uid);
-    if (store_.entity_of_[index] >= 0) {
+    if (const int32_t existing = store_.entity_of_[index]; existing >= 0) {
+      // Cedar accepts an entity listed twice when both entries say the same thing.
+      if (same_entity(existing, entity, parents)) return Ok{};
       return position_error(*uid_node, fmt::format("duplicate entity entry `{}`", name));
     }
     store_.entity_of_[index] = static_cast<int32_t>(store_.entities_.size());

@@ -18,6 +18,7 @@
 #include "cedar/request.h"
 #include "cedar/schema/cedar_schema_parser.h"
 #include "cedar/schema/json_schema_parser.h"
+#include "cedar/validator/validator.h"
 #include "cli/app.h"
 #include "doc/loader.h"
 #include "report/json_writer.h"
@@ -349,7 +350,8 @@ void print_response(const PolicySet& policies, const cedar::Response& response) 
 }  // namespace
 
 CedarCommand::CedarCommand(CLI::App& app) {
-  command_ = app.add_subcommand("cedar", "Cedar policies: authorize requests, check syntax");
+  command_ =
+      app.add_subcommand("cedar", "Cedar policies: authorize requests, validate, check syntax");
   command_->require_subcommand(1);
 
   authorize_ = command_->add_subcommand(
@@ -370,11 +372,19 @@ CedarCommand::CedarCommand(CLI::App& app) {
   check_parse_ = command_->add_subcommand("check-parse", "Report syntax errors in policies");
   check_parse_->add_option("--policies,-p", check_policies_, "Cedar policy file (- for stdin)")
       ->required();
+
+  validate_ = command_->add_subcommand(
+      "validate", "Validate policies against a schema (strict mode; exit 1 on errors)");
+  validate_->add_option("--policies,-p", validate_policies_, "Cedar policy file (- for stdin)")
+      ->required();
+  validate_->add_option("--schema,-s", validate_schema_, "Schema (Cedar or JSON syntax)")
+      ->required();
 }
 
 int CedarCommand::execute() const {
   if (authorize_->parsed()) return authorize();
   if (check_parse_->parsed()) return check_parse();
+  if (validate_->parsed()) return validate();
   return kExitInput;
 }
 
@@ -488,6 +498,27 @@ int CedarCommand::check_parse() const {
       "{}: {} polic{} and {} template{} parse\n", name, parsed.policies.size() - templates,
       parsed.policies.size() - templates == 1 ? "y" : "ies", templates, templates == 1 ? "" : "s");
   return kExitOk;
+}
+
+int CedarCommand::validate() const {
+  InputCache cache;
+  const Loaded<Schema>& schema = cache.schema_file(validate_schema_);
+  if (!schema.value) {
+    std::cerr << (schema.detail.empty() ? schema.error + "\n" : schema.detail);
+    return kExitInput;
+  }
+  const Loaded<PolicySet>& policies = cache.policies_file(validate_policies_);
+  if (!policies.value) {
+    std::cerr << (policies.detail.empty() ? policies.error + "\n" : policies.detail);
+    return kExitInput;
+  }
+  const cedar::ValidationResult result = cedar::validate(*policies.value, *schema.value);
+  std::cout << cedar::render_all(result.diagnostics(), policies.value->source());
+  std::cout << fmt::format("{}: {} error{}, {} warning{} in {} polic{}\n", policies.value->file(),
+                           result.error_count(), result.error_count() == 1 ? "" : "s",
+                           result.warning_count(), result.warning_count() == 1 ? "" : "s",
+                           result.policies.size(), result.policies.size() == 1 ? "y" : "ies");
+  return result.ok() ? kExitOk : kExitFindings;
 }
 
 }  // namespace eksguard::cli

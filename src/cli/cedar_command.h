@@ -10,6 +10,9 @@
 //       evaluated
 //   eksguard cedar check-parse --policies F
 //       parse errors with file:line:column and a caret snippet; exit 0 or 2
+//   eksguard cedar validate --policies F --schema F
+//       strict-mode validation: every error and warning with its code, policy and snippet;
+//       exit 0 valid, 1 validation errors, 2 input error
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -26,10 +29,12 @@ class CedarCommand {
  private:
   int authorize() const;
   int check_parse() const;
+  int validate() const;
 
   CLI::App* command_;
   CLI::App* authorize_;
   CLI::App* check_parse_;
+  CLI::App* validate_;
 
   std::string policies_;
   std::string entities_;
@@ -41,6 +46,8 @@ class CedarCommand {
   std::string context_file_;
   std::string batch_;
   std::string check_policies_;
+  std::string validate_policies_;
+  std::string validate_schema_;
 };
 
 }  // namespace eksguard::cli

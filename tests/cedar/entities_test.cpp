@@ -68,8 +68,12 @@ TEST(CedarEntitiesTest, LongParentChainsDoNotExhaustTheStack) {
 }
 
 TEST(CedarEntitiesTest, RejectsBadInputWithPositions) {
+  // Cedar accepts an entity listed twice only when both entries say the same thing.
   EXPECT_EQ(load_error(R"([{"uid": {"type": "U", "id": "a"}}, {"uid": {"type": "U", "id": "a"}}])"),
-            "e.json:1:45: duplicate entity entry `U::\"a\"`");
+            "(loaded)");
+  EXPECT_EQ(load_error(R"([{"uid": {"type": "U", "id": "a"}, "attrs": {"n": 1}},
+                           {"uid": {"type": "U", "id": "a"}, "attrs": {"n": 2}}])"),
+            "e.json:2:36: duplicate entity entry `U::\"a\"`");
   EXPECT_EQ(load_error(R"([{"uid": {"type": "G", "id": "a"}, "parents": [{"type": "G", "id": "b"}]},
                            {"uid": {"type": "G", "id": "b"}, "parents": [{"type": "G", "id": "a"}]}])"),
             "e.json: entities: input graph has a cycle containing vertex `G::\"a\"`");

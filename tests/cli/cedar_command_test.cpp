@@ -196,3 +196,23 @@ TEST_F(CedarCommandTest, BatchFromStdinExitsZeroWhenEveryLineIsAnswered) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CedarCommandTest, ValidateReportsSchemaErrorsWithCodesAndExitsOne) {
+  // policies.cedar reads `principal.missing`, which the schema does not declare for User.
+  const CommandResult invalid = run("cedar validate --policies " + path("policies.cedar") +
+                                    " --schema " + path("schema.cedarschema"));
+  EXPECT_EQ(invalid.exit_code, 1);
+  EXPECT_NE(invalid.out.find("[validation.unsafe-attribute-access]"), std::string::npos)
+      << invalid.out;
+  EXPECT_NE(invalid.out.find("policy2"), std::string::npos) << invalid.out;
+  const std::string good =
+      write("good.cedar",
+            "permit(principal, action == Action::\"view\", resource) when { resource.private };\n");
+  EXPECT_EQ(run("cedar validate --policies " + good + " --schema " + path("schema.cedarschema"))
+                .exit_code,
+            0);
+}
+
+}  // namespace
