@@ -15,24 +15,6 @@ Unexpected<Error> fail_at(const doc::Node& node, std::string message) {
   return fail(std::move(message), node.position().line, node.position().column);
 }
 
-std::string_view kind_name(const doc::Node& node) {
-  switch (node.kind()) {
-    case doc::NodeKind::kNull:
-      return "null";
-    case doc::NodeKind::kBool:
-      return "a boolean";
-    case doc::NodeKind::kNumber:
-      return "a number";
-    case doc::NodeKind::kString:
-      return "a string";
-    case doc::NodeKind::kSequence:
-      return "an array";
-    case doc::NodeKind::kMapping:
-      return "an object";
-  }
-  return "a value";
-}
-
 // Integers keep their exact spelling in the document model, so i64 values beyond 2^53 are exact.
 Result<Value> long_from_json(const doc::Node& node) {
   const std::string_view text = node.text();
@@ -53,8 +35,8 @@ Result<std::string_view> string_member(const doc::Node& object, std::string_view
     return fail_at(object, fmt::format("{} is missing the `{}` field", what, key));
   }
   if (!member->is_string()) {
-    return fail_at(
-        *member, fmt::format("`{}` of {} must be a string, not {}", key, what, kind_name(*member)));
+    return fail_at(*member, fmt::format("`{}` of {} must be a string, not {}", key, what,
+                                        doc::describe(member->kind(), /*json_terms=*/true)));
   }
   return member->text();
 }
@@ -76,7 +58,7 @@ Status only_keys(const doc::Node& object, std::initializer_list<std::string_view
 Result<const EntityUid*> type_and_id(const doc::Node& object, Arena& arena, std::string_view what) {
   if (!object.is_mapping()) {
     return fail_at(object, fmt::format("{} must be an object with `type` and `id`, not {}", what,
-                                       kind_name(object)));
+                                       doc::describe(object.kind(), /*json_terms=*/true)));
   }
   if (auto keys = only_keys(object, {"type", "id"}, what); !keys) return Unexpected(keys.error());
   auto type = string_member(object, "type", what);
@@ -346,7 +328,8 @@ Result<Value> value_from_json(const doc::Node& node, Arena& arena) {
 
 Result<Value> record_from_json(const doc::Node& node, Arena& arena) {
   if (!node.is_mapping()) {
-    return fail_at(node, fmt::format("expected an object (a record), not {}", kind_name(node)));
+    return fail_at(node, fmt::format("expected an object (a record), not {}",
+                                     doc::describe(node.kind(), /*json_terms=*/true)));
   }
   std::vector<RecordEntry> entries;
   entries.reserve(node.size());

@@ -5,6 +5,24 @@
 
 namespace eksguard::doc {
 
+std::string_view describe(NodeKind kind, bool json_terms) {
+  switch (kind) {
+    case NodeKind::kNull:
+      return "null";
+    case NodeKind::kBool:
+      return "a boolean";
+    case NodeKind::kNumber:
+      return "a number";
+    case NodeKind::kString:
+      return "a string";
+    case NodeKind::kSequence:
+      return json_terms ? "an array" : "a list";
+    case NodeKind::kMapping:
+      return json_terms ? "an object" : "a mapping";
+  }
+  return "a value";
+}
+
 std::optional<std::string_view> Node::as_string() const {
   if (!is_string()) return std::nullopt;
   return text();

@@ -78,6 +78,11 @@ class Node {
   const void* data_ = nullptr;  // char[], MapEntry[] or const Node*[] in the arena
 };
 
+// What a value is, for messages that say what was found instead of what was expected: "null",
+// "a boolean", "a number", "a string", "a list", "a mapping" (with json_terms: "an array",
+// "an object").
+std::string_view describe(NodeKind kind, bool json_terms = false);
+
 // A parsed document: its root, the file it came from, and the arena holding its nodes.
 class Document {
  public:

@@ -342,24 +342,6 @@ constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
 // ---- the walk -------------------------------------------------------------------------------
 
-std::string_view describe(doc::NodeKind kind) {
-  switch (kind) {
-    case doc::NodeKind::kNull:
-      return "null";
-    case doc::NodeKind::kBool:
-      return "a boolean";
-    case doc::NodeKind::kNumber:
-      return "a number";
-    case doc::NodeKind::kString:
-      return "a string";
-    case doc::NodeKind::kSequence:
-      return "a list";
-    case doc::NodeKind::kMapping:
-      return "a mapping";
-  }
-  return "a value";
-}
-
 // A map key that reads unambiguously after a dot (cpu, ephemeral-storage); others, such as
 // nvidia.com/gpu, are written ['key'].
 bool is_plain_key(std::string_view key) {
@@ -472,10 +454,10 @@ class Validator {
   void mismatch(const doc::Node& node, std::string_view expected) {
     // A YAML scalar's spelling shows why it is not a string ("yes" and 1.0 are not).
     if (node.is_bool() || node.is_number()) {
-      return fail(node, fmt::format("must be {}, found {} ({})", expected, describe(node.kind()),
-                                    node.text()));
+      return fail(node, fmt::format("must be {}, found {} ({})", expected,
+                                    doc::describe(node.kind()), node.text()));
     }
-    fail(node, fmt::format("must be {}, found {}", expected, describe(node.kind())));
+    fail(node, fmt::format("must be {}, found {}", expected, doc::describe(node.kind())));
   }
 
   void fail(const doc::Node& node, std::string_view problem) {

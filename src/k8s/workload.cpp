@@ -33,29 +33,11 @@ const TemplateLocation* find_location(std::string_view kind) {
   return nullptr;
 }
 
-std::string describe(const doc::Node& node) {
-  switch (node.kind()) {
-    case doc::NodeKind::kNull:
-      return "null";
-    case doc::NodeKind::kBool:
-      return "a boolean";
-    case doc::NodeKind::kNumber:
-      return "a number";
-    case doc::NodeKind::kString:
-      return "a string";
-    case doc::NodeKind::kSequence:
-      return "a list";
-    case doc::NodeKind::kMapping:
-      return "a mapping";
-  }
-  return "a value";
-}
-
 Error shape_error(const Object& object, const doc::Node& node, std::string_view path,
                   std::string_view expected) {
   return Error{fmt::format("{} {}: {} must be {}, found {}", object.ref.kind,
                            object.ref.name.empty() ? "<unnamed>" : object.ref.name, path, expected,
-                           describe(node)),
+                           doc::describe(node.kind())),
                node.position().line, node.position().column};
 }
 

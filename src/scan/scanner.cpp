@@ -25,17 +25,6 @@ InputError input_error(std::string_view file, const Error& error) {
   return InputError{std::string(file), error.line, error.column, error.message};
 }
 
-std::string_view describe_kind(const doc::Node& node) {
-  switch (node.kind()) {
-    case doc::NodeKind::kSequence:
-      return "a list";
-    case doc::NodeKind::kMapping:
-      return "a mapping";
-    default:
-      return "a scalar";
-  }
-}
-
 // Findings on known EKS system components are informational: AWS runs them with the
 // privileges they need ("limit, not eliminate").
 void inform_system_component(std::vector<Finding>& findings, size_t first, std::string_view name) {
@@ -171,7 +160,7 @@ Scanner::FileResult Scanner::scan_document(const doc::Document& document) const 
         InputError{std::string(file), root.position().line, root.position().column,
                    fmt::format("expected a Kubernetes object (a mapping with apiVersion and "
                                "kind), found {}",
-                               describe_kind(root))});
+                               doc::describe(root.kind()))});
     return out;
   }
   const std::string_view kind = root.string_at("kind");

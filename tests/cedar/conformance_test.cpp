@@ -168,22 +168,6 @@ void run_test_file(const fs::path& test_path, const fs::path& base, Tally& tally
 }
 
 // A temporary folder removed when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "eksguard-cedar-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 TEST(CedarConformanceTest, HandWrittenTestsAgreeWithCedar) {
   fs::path root;
   EKSGUARD_REQUIRE_SHARED("conformance/cedar", root);
@@ -205,7 +189,7 @@ TEST(CedarConformanceTest, HandWrittenTestsAgreeWithCedar) {
 TEST(CedarConformanceTest, GeneratedCorpusAgreesWithCedar) {
   fs::path root;
   EKSGUARD_REQUIRE_SHARED("conformance/cedar", root);
-  TempDir temp;
+  const ::eksguard::testing::TempDir temp("eksguard-cedar");
   ASSERT_FALSE(temp.path().empty());
   const std::string command = "tar -xzf '" + (root / "corpus-tests.tar.gz").string() + "' -C '" +
                               temp.path().string() + "'";

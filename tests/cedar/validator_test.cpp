@@ -723,22 +723,6 @@ void run_file(const fs::path& test_path, const fs::path& base, const ValidationO
   }
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "eksguard-validator-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 TEST(CedarValidatorConformanceTest, HandWrittenTestsValidateAsCedarSays) {
   fs::path root;
   EKSGUARD_REQUIRE_SHARED("conformance/cedar", root);
@@ -759,7 +743,7 @@ TEST(CedarValidatorConformanceTest, HandWrittenTestsValidateAsCedarSays) {
 TEST(CedarValidatorConformanceTest, GeneratedCorpusValidatesAsCedarSays) {
   fs::path root;
   EKSGUARD_REQUIRE_SHARED("conformance/cedar", root);
-  TempDir temp;
+  const ::eksguard::testing::TempDir temp("eksguard-validator");
   ASSERT_FALSE(temp.path().empty());
   // Entity files are not needed to validate policies.
   const std::string command = "tar -xzf '" + (root / "corpus-tests.tar.gz").string() + "' -C '" +

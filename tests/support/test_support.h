@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +24,26 @@ inline std::filesystem::path shared_dir() {
   if (std::filesystem::is_directory(beside)) return beside;
   return {};
 }
+
+// A fresh temporary folder, removed with everything in it when the object goes away.
+class TempDir {
+ public:
+  explicit TempDir(std::string_view prefix = "eksguard-test") {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / (std::string(prefix) + "-XXXXXX")).string();
+    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 inline bool running_in_ci() {
   const char* ci = std::getenv("CI");
