@@ -995,14 +995,11 @@ TEST(CedarSchemaConformanceTest, EveryCorpusSchemaParses) {
     if (::eksguard::testing::running_in_ci()) FAIL() << "`tar` is needed to unpack the corpus";
     GTEST_SKIP() << "`tar` is not installed; cannot unpack the corpus";
   }
-  const fs::path dir =
-      fs::temp_directory_path() /
-      ("eksguard-cedar-corpus-" + std::to_string(::getpid()) + "-" +
-       std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  fs::create_directories(dir);
-  const std::string command = "tar -xzf '" + tarball.string() + "' -C '" + dir.string() +
-                              "' --wildcards '*.cedarschema' > /dev/null 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const ::eksguard::testing::TempDir temp("eksguard-cedar-corpus");
+  const fs::path& dir = temp.path();
+  ASSERT_FALSE(dir.empty());
+  ASSERT_EQ(::eksguard::testing::extract_cedar_corpus(tarball, dir, "--wildcards '*.cedarschema'"),
+            0);
 
   size_t parsed = 0;
   size_t round_tripped = 0;
@@ -1020,7 +1017,6 @@ TEST(CedarSchemaConformanceTest, EveryCorpusSchemaParses) {
     auto again = printed ? parse_cedar_schema(*printed) : Result<Schema, Diagnostics>(Schema());
     if (printed && again && *again == *schema) ++round_tripped;
   }
-  fs::remove_all(dir);
   for (const std::string& failure : failures) ADD_FAILURE() << failure;
   EXPECT_EQ(parsed, 7809u);
   EXPECT_EQ(round_tripped, parsed);

@@ -746,15 +746,10 @@ TEST(CedarValidatorConformanceTest, GeneratedCorpusValidatesAsCedarSays) {
   const ::eksguard::testing::TempDir temp("eksguard-validator");
   ASSERT_FALSE(temp.path().empty());
   // Entity files are not needed to validate policies.
-  const std::string command = "tar -xzf '" + (root / "corpus-tests.tar.gz").string() + "' -C '" +
-                              temp.path().string() + "' --exclude='*.entities.json'";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(temp.path() / "corpus-tests")) {
-    const std::string name = entry.path().filename().string();
-    if (name.ends_with(".json") && !name.ends_with(".entities.json")) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  ASSERT_EQ(::eksguard::testing::extract_cedar_corpus(root / "corpus-tests.tar.gz", temp.path(),
+                                                      "--exclude='*.entities.json'"),
+            0);
+  const std::vector<fs::path> files = ::eksguard::testing::cedar_corpus_tests(temp.path());
   ASSERT_EQ(files.size(), 7809u);
   Agreement tally;
   const auto start = std::chrono::steady_clock::now();

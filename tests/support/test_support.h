@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -44,6 +45,27 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Unpacks the Cedar integration corpus (corpus-tests.tar.gz) into `into` with the system `tar`,
+// passing `tar_options` (e.g. "--wildcards '*.cedarschema'"); returns tar's exit status.
+inline int extract_cedar_corpus(const std::filesystem::path& tarball,
+                                const std::filesystem::path& into,
+                                std::string_view tar_options = {}) {
+  const std::string command = "tar -xzf '" + tarball.string() + "' -C '" + into.string() + "' " +
+                              std::string(tar_options) + " > /dev/null 2>&1";
+  return std::system(command.c_str());
+}
+
+// The corpus's test descriptions (`corpus-tests/<sha1>.json`, not the entity files), sorted.
+inline std::vector<std::filesystem::path> cedar_corpus_tests(const std::filesystem::path& into) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(into / "corpus-tests")) {
+    const std::string name = entry.path().filename().string();
+    if (name.ends_with(".json") && !name.ends_with(".entities.json")) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
 
 inline bool running_in_ci() {
   const char* ci = std::getenv("CI");
