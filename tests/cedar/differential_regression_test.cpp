@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "doc/loader.h"
+#include "support/test_support.h"
 
 namespace {
 
@@ -50,16 +51,7 @@ std::vector<std::string> read_lines(const fs::path& path) {
 
 // Runs `eksguard cedar authorize --batch FILE` and returns its stdout.
 std::string run_batch(const fs::path& batch) {
-  const std::string command = std::string(EKSGUARD_BINARY) + " cedar authorize --batch '" +
-                              batch.string() + "' 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  if (pipe == nullptr) return out;
-  std::array<char, 65536> buffer{};
-  size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), got);
-  pclose(pipe);
-  return out;
+  return ::eksguard::testing::run_eksguard("cedar authorize --batch '" + batch.string() + "'").out;
 }
 
 // An answer reduced to what is compared: "error", or decision plus the two policy-id sets.

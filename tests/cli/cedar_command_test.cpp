@@ -10,29 +10,15 @@
 #include <fstream>
 #include <string>
 
+#include "support/test_support.h"
+
 namespace {
 
 namespace fs = std::filesystem;
+using ::eksguard::testing::CommandResult;
 
-struct CommandResult {
-  int exit_code;
-  std::string out;
-};
-
-// Runs eksguard with `args`; stderr joins stdout when `with_stderr`.
 CommandResult run(const std::string& args, bool with_stderr = false) {
-  const std::string command =
-      std::string(EKSGUARD_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  CommandResult result{-1, {}};
-  if (pipe == nullptr) return result;
-  std::array<char, 65536> buffer{};
-  size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.out.append(buffer.data(), got);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return ::eksguard::testing::run_eksguard(args, with_stderr);
 }
 
 class CedarCommandTest : public ::testing::Test {

@@ -6,18 +6,12 @@
 #include <sstream>
 #include <string>
 
+#include "support/test_support.h"
+
 namespace {
 
 std::string run_checks(const std::string& format) {
-  const std::string command = std::string(EKSGUARD_BINARY) + " checks --format " + format;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buffer{};
-  size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), got);
-  pclose(pipe);
-  return out;
+  return ::eksguard::testing::run_eksguard("checks --format " + format).out;
 }
 
 TEST(ChecksCommandTest, DocsListTheCatalogExactly) {

@@ -8,26 +8,14 @@
 #include <cstdio>
 #include <string>
 
+#include "support/test_support.h"
+
 namespace {
 
-struct CommandResult {
-  int exit_code;
-  std::string out;
-};
+using ::eksguard::testing::CommandResult;
 
 CommandResult run(const std::string& args, const std::string& stdin_file = "") {
-  std::string command = std::string(EKSGUARD_BINARY) + " " + args + " 2>/dev/null";
-  if (!stdin_file.empty()) command += " < " + stdin_file;
-  FILE* pipe = popen(command.c_str(), "r");
-  CommandResult result{-1, {}};
-  if (pipe == nullptr) return result;
-  std::array<char, 65536> buffer{};
-  size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.out.append(buffer.data(), got);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return ::eksguard::testing::run_eksguard(args, /*with_stderr=*/false, stdin_file);
 }
 
 const std::string kExamples = std::string(EKSGUARD_SOURCE_DIR) + "/examples";

@@ -2,9 +2,12 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -65,6 +68,30 @@ inline std::vector<std::filesystem::path> cedar_corpus_tests(const std::filesyst
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+struct CommandResult {
+  int exit_code = -1;  // -1 when the process did not exit normally
+  std::string out;
+};
+
+// Runs the eksguard binary under test with `args` (shell words), reading stdin from
+// `stdin_file` when given; stderr joins stdout when `with_stderr`, else it is discarded.
+inline CommandResult run_eksguard(const std::string& args, bool with_stderr = false,
+                                  const std::string& stdin_file = "") {
+  std::string command =
+      std::string(EKSGUARD_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  if (!stdin_file.empty()) command += " < '" + stdin_file + "'";
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 65536> buffer{};
+  size_t got = 0;
+  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.out.append(buffer.data(), got);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
 }
 
 inline bool running_in_ci() {
