@@ -87,7 +87,7 @@ struct Expr {
   std::string_view name;                   // kGetAttr attribute, kIs entity type
   std::span<const std::string_view> path;  // kHasAttr attributes (at least one)
   std::span<const Expr* const> items;      // kSet elements, kExtensionCall arguments
-  std::span<const RecordField> fields;     // kRecord, sorted by key
+  std::span<const RecordField> fields;     // kRecord, sorted by key unless keep_as_written
   std::span<const PatternPart> pattern;    // kLike
 
   Var var() const { return static_cast<Var>(tag); }

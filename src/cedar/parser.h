@@ -47,6 +47,10 @@ namespace eksguard::cedar {
 struct ParseOptions {
   size_t max_bytes = size_t{32} << 20;  // policy text
   uint32_t max_depth = 128;             // expression nesting (parentheses, operator chains)
+  // Keep constant sets, records (in written order) and extension calls as written instead of
+  // evaluating them while parsing: the form printers need (formatter, JSON policy format).
+  // Evaluate and validate the default form.
+  bool keep_as_written = false;
 };
 
 // A parse error: the shared Diagnostic (stable code such as "policy.parse.unexpected-token",

@@ -166,7 +166,7 @@ const Expr* Parser::extension_call(const ExtensionFunction& function, std::vecto
   std::vector<Value> values;
   for (const Expr* arg : args) {
     depth = std::max<uint32_t>(depth, arg->depth);
-    constant = constant && arg->kind == ExprKind::kLiteral;
+    constant = constant && !options_.keep_as_written && arg->kind == ExprKind::kLiteral;
     if (constant) values.push_back(arg->literal);
   }
   if (constant) {
@@ -188,7 +188,7 @@ const Expr* Parser::set_literal(std::vector<const Expr*> items, SourceSpan span)
   bool constant = true;
   for (const Expr* item : items) {
     depth = std::max<uint32_t>(depth, item->depth);
-    constant = constant && item->kind == ExprKind::kLiteral;
+    constant = constant && !options_.keep_as_written && item->kind == ExprKind::kLiteral;
   }
   if (constant) {
     std::vector<Value> values;
@@ -204,13 +204,15 @@ const Expr* Parser::set_literal(std::vector<const Expr*> items, SourceSpan span)
 
 const Expr* Parser::record_literal(std::vector<RecordField> fields, SourceSpan span) {
   // Cedar keeps record literals in a sorted map, so fields evaluate in key order.
-  std::stable_sort(fields.begin(), fields.end(),
-                   [](const RecordField& x, const RecordField& y) { return x.key < y.key; });
+  if (!options_.keep_as_written) {
+    std::stable_sort(fields.begin(), fields.end(),
+                     [](const RecordField& x, const RecordField& y) { return x.key < y.key; });
+  }
   uint32_t depth = 0;
   bool constant = true;
   for (const RecordField& field : fields) {
     depth = std::max<uint32_t>(depth, field.value->depth);
-    constant = constant && field.value->kind == ExprKind::kLiteral;
+    constant = constant && !options_.keep_as_written && field.value->kind == ExprKind::kLiteral;
   }
   if (constant) {
     std::vector<RecordEntry> entries;
