@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
+#include "cedar/validator/validator.h"
 #include "cedar/value_json.h"
 
 namespace eksguard::cedar {
@@ -15,47 +14,6 @@ Request::Request(const EntityUid& principal, const EntityUid& action, const Enti
   action_ = make_uid(*arena_, action.type, action.id);
   resource_ = make_uid(*arena_, resource.type, resource.id);
   context_ = context != nullptr ? copy_value(*arena_, *context) : Value::from_canonical_record({});
-}
-
-namespace {
-
-Status check_entity_type(const Schema& schema, std::string_view role, const EntityUid& uid) {
-  const EntityTypeDef* type = schema.find_entity_type(uid.type);
-  if (type == nullptr) {
-    return fail(fmt::format("{} type `{}` is not declared in the schema", role, uid.type));
-  }
-  if (type->is_enum && !type->is_enum_choice(uid.id)) {
-    return fail(
-        fmt::format("entity `{}` is of an enumerated entity type, but `{}` is not "
-                    "declared as a valid eid",
-                    to_cedar_string(uid), quote_string(uid.id)));
-  }
-  return Ok{};
-}
-
-}  // namespace
-
-Status Request::validate(const Schema& schema, const EntityUid& principal, const EntityUid& action,
-                         const EntityUid& resource) {
-  const ActionDef* declared = schema.find_action(action.type, action.id);
-  if (declared == nullptr) {
-    return fail(fmt::format("request's action `{}` is not declared in the schema",
-                            to_cedar_string(action)));
-  }
-  if (auto ok = check_entity_type(schema, "principal", principal); !ok) return ok;
-  if (auto ok = check_entity_type(schema, "resource", resource); !ok) return ok;
-  const auto listed = [](const std::vector<std::string>& types, std::string_view type) {
-    return std::find(types.begin(), types.end(), type) != types.end();
-  };
-  if (!listed(declared->principal_types, principal.type)) {
-    return fail(fmt::format("principal type `{}` is not valid for `{}`", principal.type,
-                            to_cedar_string(action)));
-  }
-  if (!listed(declared->resource_types, resource.type)) {
-    return fail(fmt::format("resource type `{}` is not valid for `{}`", resource.type,
-                            to_cedar_string(action)));
-  }
-  return Ok{};
 }
 
 Result<Request> Request::from_json(const doc::Node& principal, const doc::Node& action,
@@ -83,9 +41,9 @@ Result<Request> Request::from_uids(const EntityUid& principal, const EntityUid& 
                                    const EntityUid& resource, const doc::Node* context,
                                    const Schema* schema, bool validate) {
   if (schema != nullptr && validate) {
-    if (auto ok = Request::validate(*schema, principal, action, resource); !ok) {
-      return Unexpected(ok.error());
-    }
+    std::vector<Diagnostic> problems =
+        validate_request_entities(*schema, principal, action, resource);
+    if (!problems.empty()) return fail(problems.front().message);
   }
   Request request;
   request.principal_ = make_uid(*request.arena_, principal.type, principal.id);

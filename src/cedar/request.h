@@ -22,7 +22,8 @@ class Request {
   // From JSON: each uid as {"type", "id"} (or {"__entity": {...}}), the context an object
   // (nullptr means empty). With a schema the context is read as the action's declared context
   // type, and when `validate` is set the request must be one the schema declares: a declared
-  // action applied to a principal and resource of the types it names.
+  // action applied to a principal and resource of the types it names
+  // (validate_request_entities in cedar/validator/validator.h).
   static Result<Request> from_json(const doc::Node& principal, const doc::Node& action,
                                    const doc::Node& resource, const doc::Node* context,
                                    const Schema* schema = nullptr, bool validate = true);
@@ -30,10 +31,6 @@ class Request {
   static Result<Request> from_uids(const EntityUid& principal, const EntityUid& action,
                                    const EntityUid& resource, const doc::Node* context,
                                    const Schema* schema = nullptr, bool validate = true);
-
-  // Checks a request against a schema as Cedar's request validation does.
-  static Status validate(const Schema& schema, const EntityUid& principal, const EntityUid& action,
-                         const EntityUid& resource);
 
   const EntityUid& principal() const { return *principal_; }
   const EntityUid& action() const { return *action_; }

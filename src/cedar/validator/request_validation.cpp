@@ -95,9 +95,9 @@ bool value_conforms(const Value& value, const SchemaType& type, std::string* why
   return false;
 }
 
-std::vector<Diagnostic> validate_request(const Schema& schema, const EntityUid& principal,
-                                         const EntityUid& action, const EntityUid& resource,
-                                         const Value& context) {
+std::vector<Diagnostic> validate_request_entities(const Schema& schema, const EntityUid& principal,
+                                                  const EntityUid& action,
+                                                  const EntityUid& resource) {
   std::vector<Diagnostic> out;
   const ActionDef* declared = schema.find_action(action.type, action.id);
   if (declared == nullptr) {
@@ -108,6 +108,15 @@ std::vector<Diagnostic> validate_request(const Schema& schema, const EntityUid& 
   }
   check_entity(schema, *declared, "principal", principal, declared->principal_types, out);
   check_entity(schema, *declared, "resource", resource, declared->resource_types, out);
+  return out;
+}
+
+std::vector<Diagnostic> validate_request(const Schema& schema, const EntityUid& principal,
+                                         const EntityUid& action, const EntityUid& resource,
+                                         const Value& context) {
+  std::vector<Diagnostic> out = validate_request_entities(schema, principal, action, resource);
+  const ActionDef* declared = schema.find_action(action.type, action.id);
+  if (declared == nullptr) return out;
   std::string why;
   if (!value_conforms(context, declared->context, &why)) {
     add(out, "request.invalid-context",

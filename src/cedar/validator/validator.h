@@ -71,6 +71,10 @@ ValidationResult validate(const PolicySet& policies, const Schema& schema,
 std::vector<Diagnostic> validate_request(const Schema& schema, const EntityUid& principal,
                                          const EntityUid& action, const EntityUid& resource,
                                          const Value& context);
+// The same without the context: what can be checked before the context is read.
+std::vector<Diagnostic> validate_request_entities(const Schema& schema, const EntityUid& principal,
+                                                  const EntityUid& action,
+                                                  const EntityUid& resource);
 
 // Whether `value` has the schema type `type` (Cedar's conformance check for attribute and
 // context values): nested records are closed unless the schema allows additional attributes,
