@@ -377,10 +377,13 @@ class Printer {
         find(TokenKind::kLeftBrace, after(keyword_span, start), condition.expr->span.offset);
     const MaybeSpan close =
         find(TokenKind::kRightBrace, end_of(condition.expr->span), end_of(condition.span) + 1);
-    const Doc head = d_.concat({tok(keyword_span, keyword), d_.line(), tok(open, "{")});
+    // `when { e }`; else `when` and `{ e }` on the next line; else `e` on lines of its own.
+    const Doc keyword_doc = tok(keyword_span, keyword);
+    const Doc open_doc = tok(open, "{");
     const Doc body = d_.concat({d_.line(), d_.group(expr(*condition.expr, kIfLevel))});
-    return d_.concat(
-        {d_.group(d_.concat({head, d_.nest(indent_, body), d_.line()})), tok(close, "}")});
+    const Doc braces = d_.concat(
+        {d_.group(d_.concat({open_doc, d_.nest(indent_, body), d_.line()})), tok(close, "}")});
+    return d_.group(d_.concat({keyword_doc, d_.line(), braces}));
   }
 
   // ---- expressions
@@ -408,8 +411,8 @@ class Printer {
       case ExprKind::kAnd: {
         // No group of their own: a whole `&&`/`||` chain breaks at every operator or none.
         const int level = e.kind == ExprKind::kOr ? kOrLevel : kAndLevel;
-        return d_.concat(
-            {expr(*e.a, level), d_.text(" "), op_token(e), d_.line(), expr(*e.b, level + 1)});
+        return d_.concat({logical_operand(e, *e.a, level), d_.text(" "), op_token(e), d_.line(),
+                          logical_operand(e, *e.b, level + 1)});
       }
       case ExprKind::kEq:
       case ExprKind::kNotEq:
@@ -452,6 +455,15 @@ class Printer {
       default:
         return member_chain(e);
     }
+  }
+
+  // An `&&` inside `||` keeps parentheses, as Cedar's formatter keeps the ones people write
+  // there: `(a && b) || c` reads unambiguously.
+  Doc logical_operand(const Expr& parent, const Expr& operand, int level) {
+    if (parent.kind == ExprKind::kOr && operand.kind == ExprKind::kAnd) {
+      return parenthesized(bare(operand));
+    }
+    return expr(operand, level);
   }
 
   Doc op_token(const Expr& e) {

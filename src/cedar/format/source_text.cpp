@@ -1,6 +1,7 @@
 #include "cedar/format/source_text.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace eksguard::cedar::format {
 namespace {
@@ -100,6 +101,10 @@ void SourceText::take_before(Docs& docs, uint32_t offset, std::vector<Doc>& out)
 }
 
 Doc SourceText::piece(Docs& docs, SourceSpan span, Doc text) {
+  const uint32_t end = span.offset + std::max<uint32_t>(span.length, 1);
+  // The range may start in the whitespace before its first token.
+  const Token& first = token_at_or_after(span.offset);
+  if (first.kind != TokenKind::kEnd && first.offset < end) span.offset = first.offset;
   std::vector<Doc> parts;
   take_before(docs, span.offset, parts);
   while (next_ < comments_.size() && comments_[next_].anchor == span.offset &&
@@ -108,11 +113,23 @@ Doc SourceText::piece(Docs& docs, SourceSpan span, Doc text) {
     ++next_;
   }
   parts.push_back(text);
-  const uint32_t end = span.offset + std::max<uint32_t>(span.length, 1);
-  while (next_ < comments_.size() && comments_[next_].anchor < end) {
-    const Attached& comment = comments_[next_++];
-    parts.push_back(comment.trailing ? docs.trailing_comment(comment.text)
-                                     : docs.leading_comment(comment.text));
+  // Comments after the last token of the piece stay at the end of its line. Comments between
+  // its tokens (inside an entity literal, say) cannot be placed inside it: they are left for
+  // the next piece, before which they go on lines of their own, as the next formatting would
+  // put them.
+  auto last = std::lower_bound(tokens_.begin(), tokens_.end(), end,
+                               [](const Token& token, uint32_t at) { return token.offset < at; });
+  const uint32_t last_offset = last == tokens_.begin() ? span.offset : std::prev(last)->offset;
+  size_t after_end = next_;
+  bool only_trailing = true;
+  for (; after_end < comments_.size() && comments_[after_end].anchor < end; ++after_end) {
+    only_trailing = only_trailing && comments_[after_end].trailing &&
+                    comments_[after_end].anchor == last_offset;
+  }
+  if (only_trailing) {
+    for (; next_ < after_end; ++next_) {
+      parts.push_back(docs.trailing_comment(comments_[next_].text));
+    }
   }
   return docs.concat(parts);
 }

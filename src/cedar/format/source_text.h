@@ -36,8 +36,8 @@ class SourceText {
 
   // `text` printed for the source range `span`, with the comments due there: first every
   // comment attached before `span` that was not printed yet (on lines of their own), then the
-  // text, then the comments attached inside `span` (a comment that followed a token on its line
-  // stays at the end of the line).
+  // text, then the comments that followed its last token on the same line. Comments between the
+  // tokens of `span` are left for the next piece.
   Doc piece(Docs& docs, SourceSpan span, Doc text);
   // Every comment not printed yet, each on its own line.
   Doc remaining(Docs& docs);
