@@ -238,20 +238,21 @@ Doc Docs::group(Doc doc) {
   return add(std::move(node));
 }
 
-Doc Docs::trailing_comment(std::string_view text) {
+Doc Docs::comment(bool trailing, std::string_view text) {
   Node node;
-  node.kind = Kind::kTrailingComment;
+  node.kind = trailing ? Kind::kTrailingComment : Kind::kLeadingComment;
   node.hard = true;
   node.text = std::string(text);
   node.width = static_cast<uint32_t>(utf8_length(text));
   return add(std::move(node));
 }
 
+Doc Docs::trailing_comment(std::string_view text) {
+  return comment(true, text);
+}
+
 Doc Docs::leading_comment(std::string_view text) {
-  Node node = nodes_[trailing_comment(text)];
-  nodes_.pop_back();
-  node.kind = Kind::kLeadingComment;
-  return add(std::move(node));
+  return comment(false, text);
 }
 
 std::string Docs::render(Doc doc, uint32_t width) const {

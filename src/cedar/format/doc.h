@@ -64,6 +64,7 @@ class Docs {
   class Renderer;
 
   Doc add(Node node);
+  Doc comment(bool trailing, std::string_view text);
 
   std::vector<Node> nodes_;
 };

@@ -7,6 +7,7 @@
 #include "cedar/extension_functions.h"
 #include "cedar/format/doc.h"
 #include "cedar/format/source_text.h"
+#include "common/utf8.h"
 
 namespace eksguard::cedar {
 namespace {
@@ -16,6 +17,7 @@ using format::Docs;
 using format::SourceText;
 
 constexpr std::string_view kFormatFailed = "policy.format.failed";
+constexpr std::string_view kInvalidUtf8 = "policy.format.invalid-utf8";
 
 // Precedence levels of the Cedar grammar, loosest first. An operand printed where a tighter
 // level is required gets parentheses.
@@ -748,6 +750,16 @@ ParseError format_failure(const std::string& file, std::string message) {
   return error;
 }
 
+// The offset of the first byte that is not part of well-formed UTF-8, if any.
+std::optional<size_t> invalid_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const Utf8Char ch = decode_utf8(text.data() + i, text.size() - i);
+    if (!ch.valid) return i;
+    i += ch.length;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::string, std::vector<ParseError>> format_policies(std::string_view source,
@@ -757,6 +769,16 @@ Result<std::string, std::vector<ParseError>> format_policies(std::string_view so
   parse_options.keep_as_written = true;
   ParsedPolicies parsed = parse_policies(source, file, parse_options);
   if (!parsed.ok()) return Unexpected(std::move(parsed.errors));
+  // Policy text is UTF-8; a string holding other bytes could not be written back faithfully.
+  if (const auto offset = invalid_utf8(source)) {
+    const LineColumn at = line_column(source, static_cast<uint32_t>(*offset));
+    ParseError error;
+    error.diagnostic =
+        make_diagnostic(std::string(kInvalidUtf8), "the policy text is not valid UTF-8", file,
+                        at.line, at.column, 1);
+    error.offset = static_cast<uint32_t>(*offset);
+    return Unexpected(std::vector<ParseError>{std::move(error)});
+  }
 
   SourceText text(parsed.source);
   Docs docs;

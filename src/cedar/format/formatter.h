@@ -2,8 +2,9 @@
 // annotations on their own lines, `permit (` with one scope element per line (or all three on
 // the opening line when none is constrained), `when { ... }` / `unless { ... }` after `)`, one
 // blank line between policies; expressions break across lines only when longer than the line
-// width. Parentheses appear only where precedence needs them, strings and patterns are
-// re-escaped, and every `//` comment is kept next to the token it was attached to.
+// width. Parentheses appear only where precedence needs them (and around `&&` inside `||`),
+// strings and patterns are re-escaped, attributes are written `.name` where they can be, and
+// every `//` comment is kept next to the token it was attached to.
 #pragma once
 
 #include <cstdint>

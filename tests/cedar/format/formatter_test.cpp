@@ -338,6 +338,16 @@ TEST(CedarFormatTest, ReportsParseErrors) {
   EXPECT_EQ(formatted.error()[0].diagnostic.line, 1u);
 }
 
+TEST(CedarFormatTest, RefusesTextThatIsNotUtf8) {
+  // The parser takes any bytes in strings, but they could not be written back faithfully.
+  const auto formatted = format_policies(
+      "permit(principal, action, resource)\nwhen { \"a\xfe\" == \"b\" };", "bytes.cedar");
+  ASSERT_FALSE(formatted);
+  EXPECT_EQ(formatted.error()[0].diagnostic.code, "policy.format.invalid-utf8");
+  EXPECT_EQ(formatted.error()[0].diagnostic.line, 2u);
+  EXPECT_EQ(formatted.error()[0].diagnostic.column, 10u);
+}
+
 TEST(CedarFormatTest, PrintsPoliciesFromTheAstAloneWithFoldedValues) {
   // The default parse folds sets, records, entity literals and extension constructors into
   // values and sorts records; printing works from that AST with no source text.
