@@ -80,7 +80,14 @@ std::string operand(const Expr& expr) {
   return fmt::format("({})", to_cedar_string(expr));
 }
 
-std::string pattern_text(std::span<const PatternPart> pattern) {
+std::string attribute_access(std::string_view name) {
+  return is_plain_attribute(name) ? fmt::format(".{}", name)
+                                  : fmt::format("[{}]", quote_string(name));
+}
+
+}  // namespace
+
+std::string quote_pattern(std::span<const PatternPart> pattern) {
   std::string out = "\"";
   for (const PatternPart& part : pattern) {
     if (part.wildcard) {
@@ -96,12 +103,10 @@ std::string pattern_text(std::span<const PatternPart> pattern) {
   return out + "\"";
 }
 
-std::string attribute_access(std::string_view name) {
-  return internal::is_identifier(name) ? fmt::format(".{}", name)
-                                       : fmt::format("[{}]", quote_string(name));
+bool is_plain_attribute(std::string_view name) {
+  return internal::is_identifier(name) && !internal::is_reserved_identifier(name) &&
+         name != "__cedar";
 }
-
-}  // namespace
 
 std::string_view to_string(Var var) {
   switch (var) {
@@ -156,14 +161,13 @@ std::string to_cedar_string(const Expr& expr) {
       return operand(*expr.a) + attribute_access(expr.name);
     case ExprKind::kHasAttr: {
       bool identifiers = true;
-      for (std::string_view part : expr.path)
-        identifiers = identifiers && internal::is_identifier(part);
+      for (std::string_view part : expr.path) identifiers = identifiers && is_plain_attribute(part);
       if (!identifiers)
         return fmt::format("{} has {}", operand(*expr.a), quote_string(expr.path[0]));
       return fmt::format("{} has {}", operand(*expr.a), fmt::join(expr.path, "."));
     }
     case ExprKind::kLike:
-      return fmt::format("{} like {}", operand(*expr.a), pattern_text(expr.pattern));
+      return fmt::format("{} like {}", operand(*expr.a), quote_pattern(expr.pattern));
     case ExprKind::kIs:
       if (expr.b == nullptr) return fmt::format("{} is {}", operand(*expr.a), expr.name);
       return fmt::format("{} is {} in {}", operand(*expr.a), expr.name, operand(*expr.b));

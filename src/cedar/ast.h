@@ -144,4 +144,12 @@ struct Policy {
 // Cedar syntax of an expression (for messages; `is ... in` and `has` paths as written).
 std::string to_cedar_string(const Expr& expr);
 
+// A `like` pattern as a Cedar string literal: quote_string escapes, `*` for wildcards and `\*`
+// for literal stars.
+std::string quote_pattern(std::span<const PatternPart> pattern);
+
+// Whether an attribute can be written `.name` (and as a bare record key or `has` segment): an
+// identifier that is neither reserved nor `__cedar`; otherwise it needs `["name"]` / quotes.
+bool is_plain_attribute(std::string_view name);
+
 }  // namespace eksguard::cedar

@@ -61,7 +61,7 @@ size_t whitespace_length(std::string_view text, size_t pos) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view text) : text_(text) {}
+  Lexer(std::string_view text, std::vector<Comment>* comments) : text_(text), comments_(comments) {}
 
   std::vector<Token> run() {
     std::vector<Token> tokens;
@@ -78,7 +78,13 @@ class Lexer {
       if (const size_t n = whitespace_length(text_, pos_); n > 0) {
         pos_ += n;
       } else if (text_.compare(pos_, 2, "//") == 0) {
+        const size_t start = pos_;
         while (pos_ < text_.size() && text_[pos_] != '\n' && text_[pos_] != '\r') ++pos_;
+        if (comments_ != nullptr) {
+          comments_->push_back(Comment{static_cast<uint32_t>(start),
+                                       static_cast<uint32_t>(pos_ - start),
+                                       text_.substr(start, pos_ - start)});
+        }
       } else {
         return true;
       }
@@ -176,6 +182,7 @@ class Lexer {
   }
 
   std::string_view text_;
+  std::vector<Comment>* comments_;
   size_t pos_ = 0;
 };
 
@@ -207,8 +214,8 @@ Keyword keyword_of(std::string_view identifier) {
   return Keyword::kNone;
 }
 
-std::vector<Token> tokenize(std::string_view text) {
-  return Lexer(text).run();
+std::vector<Token> tokenize(std::string_view text, std::vector<Comment>* comments) {
+  return Lexer(text, comments).run();
 }
 
 std::string_view describe(const Token& token) {

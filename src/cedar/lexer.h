@@ -2,6 +2,7 @@
 // (cedar-policy-core/src/parser/grammar.lalrpop) tokenises. Whitespace is Unicode White_Space,
 // `//` comments run to the end of the line, identifiers are [_a-zA-Z][_a-zA-Z0-9]*, numbers are
 // unsigned decimal digits, strings are `"` (\\. | [^"\\])* `"` kept raw (unescaped later).
+// Comments are skipped, or reported on request.
 #pragma once
 
 #include <cstdint>
@@ -78,9 +79,17 @@ struct Token {
 
 Keyword keyword_of(std::string_view identifier);
 
+// A `//` comment: from the slashes to the end of the line, the line break excluded.
+struct Comment {
+  uint32_t offset = 0;
+  uint32_t length = 0;
+  std::string_view text;
+};
+
 // Splits `text` into tokens, ending with one kEnd token. Lexing never fails: a character that
-// starts no token becomes a kInvalid token, which the parser reports.
-std::vector<Token> tokenize(std::string_view text);
+// starts no token becomes a kInvalid token, which the parser reports. When `comments` is given,
+// the comments skipped between tokens are appended to it in text order (for the formatter).
+std::vector<Token> tokenize(std::string_view text, std::vector<Comment>* comments = nullptr);
 
 // Shown in messages about `token`: its text, or "end of input".
 std::string_view describe(const Token& token);

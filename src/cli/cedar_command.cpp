@@ -20,6 +20,7 @@
 #include "cedar/schema/json_schema_parser.h"
 #include "cedar/validator/validator.h"
 #include "cli/app.h"
+#include "cli/cedar_format_command.h"
 #include "doc/loader.h"
 #include "report/json_writer.h"
 
@@ -47,17 +48,6 @@ Result<std::string> read_text(const std::string& path) {
   auto input = doc::read_input(path, doc::Limits{});
   if (!input) return Unexpected(input.error());
   return std::string(input->view());
-}
-
-std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
-                                std::string_view source) {
-  std::string out;
-  for (const cedar::ParseError& error : errors) {
-    out += error.diagnostic.render_with_snippet(source);
-    if (!out.empty() && out.back() != '\n') out += '\n';
-    if (!error.help.empty()) out += "  help: " + error.help + "\n";
-  }
-  return out;
 }
 
 Loaded<PolicySet> compile_policies(std::string_view text, const std::string& name) {
@@ -349,9 +339,20 @@ void print_response(const PolicySet& policies, const cedar::Response& response) 
 
 }  // namespace
 
+std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
+                                std::string_view source) {
+  std::string out;
+  for (const cedar::ParseError& error : errors) {
+    out += error.diagnostic.render_with_snippet(source);
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    if (!error.help.empty()) out += "  help: " + error.help + "\n";
+  }
+  return out;
+}
+
 CedarCommand::CedarCommand(CLI::App& app) {
-  command_ =
-      app.add_subcommand("cedar", "Cedar policies: authorize requests, validate, check syntax");
+  command_ = app.add_subcommand(
+      "cedar", "Cedar policies: authorize requests, validate, check syntax, format");
   command_->require_subcommand(1);
 
   authorize_ = command_->add_subcommand(
@@ -379,9 +380,14 @@ CedarCommand::CedarCommand(CLI::App& app) {
       ->required();
   validate_->add_option("--schema,-s", validate_schema_, "Schema (Cedar or JSON syntax)")
       ->required();
+
+  format_ = std::make_unique<CedarFormatCommand>(*command_);
 }
 
+CedarCommand::~CedarCommand() = default;
+
 int CedarCommand::execute() const {
+  if (format_->selected()) return format_->execute();
   if (authorize_->parsed()) return authorize();
   if (check_parse_->parsed()) return check_parse();
   if (validate_->parsed()) return validate();

@@ -13,16 +13,30 @@
 //   eksguard cedar validate --policies F --schema F
 //       strict-mode validation: every error and warning with its code, policy and snippet;
 //       exit 0 valid, 1 validation errors, 2 input error
+//   eksguard cedar format [-p F]... [--check | --write]   (cedar_format_command.h)
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "cedar/parser.h"
 
 namespace eksguard::cli {
+
+class CedarFormatCommand;
+
+// Parse errors as `cedar check-parse` prints them: each with its code, message,
+// file:line:column, the source line with a caret, and Cedar's help.
+std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
+                                std::string_view source);
 
 class CedarCommand {
  public:
   explicit CedarCommand(CLI::App& app);
+  ~CedarCommand();
   bool selected() const { return command_->parsed(); }
   int execute() const;
 
@@ -35,6 +49,7 @@ class CedarCommand {
   CLI::App* authorize_;
   CLI::App* check_parse_;
   CLI::App* validate_;
+  std::unique_ptr<CedarFormatCommand> format_;
 
   std::string policies_;
   std::string entities_;
