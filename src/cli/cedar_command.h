@@ -1,6 +1,7 @@
 // `eksguard cedar`: Cedar policies on the command line.
 //
-//   eksguard cedar authorize --policies F [--entities F] [--schema F] --principal 'User::"alice"'
+//   eksguard cedar authorize --policies F [--policy-format cedar|json] [--template-links F]
+//                            [--entities F] [--schema F] --principal 'User::"alice"'
 //                            --action 'Action::"view"' --resource 'Photo::"p1"'
 //                            [--context JSON | --context-file F]
 //       prints the decision, the determining policies and the erroring ones;
@@ -8,21 +9,29 @@
 //   eksguard cedar authorize --batch FILE|-
 //       JSON lines in, JSON lines out (PRODUCT.md); exit 0, or 2 when a line could not be
 //       evaluated
-//   eksguard cedar check-parse --policies F
+//   eksguard cedar check-parse --policies F [--policy-format cedar|json] [--template-links F]
 //       parse errors with file:line:column and a caret snippet; exit 0 or 2
-//   eksguard cedar validate --policies F --schema F
+//   eksguard cedar validate --policies F --schema F [--policy-format cedar|json]
+//                           [--template-links F]
 //       strict-mode validation: every error and warning with its code, policy and snippet;
 //       exit 0 valid, 1 validation errors, 2 input error
+//   eksguard cedar translate ... (cedar_translate_command.h)
+// Policies are Cedar text or the JSON policy format (EST): a `.json` file or text starting with
+// `{` is JSON unless --policy-format says otherwise.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 
 namespace eksguard::cli {
 
+class CedarTranslateCommand;
+
 class CedarCommand {
  public:
   explicit CedarCommand(CLI::App& app);
+  ~CedarCommand();
   bool selected() const { return command_->parsed(); }
   int execute() const;
 
@@ -35,6 +44,7 @@ class CedarCommand {
   CLI::App* authorize_;
   CLI::App* check_parse_;
   CLI::App* validate_;
+  std::unique_ptr<CedarTranslateCommand> translate_;
 
   std::string policies_;
   std::string entities_;
@@ -48,6 +58,8 @@ class CedarCommand {
   std::string check_policies_;
   std::string validate_policies_;
   std::string validate_schema_;
+  std::string policy_format_;   // --policy-format (whichever subcommand runs)
+  std::string template_links_;  // --template-links
 };
 
 }  // namespace eksguard::cli
