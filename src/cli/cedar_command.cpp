@@ -54,9 +54,14 @@ Result<std::string> read_text(const std::string& path) {
 
 // Parses and compiles policies (Cedar text or JSON), with the links of a JSON policy set and
 // `extra_links` (--template-links).
+// `for_validation`: JSON calls and collections stay as written, so the validator types them as
+// calls (a folded literal from JSON has no text that shows it came from a call).
 Loaded<PolicySet> compile_policies(std::string_view text, const std::string& name, bool json,
-                                   std::span<const cedar::TemplateLink> extra_links = {}) {
-  PolicyInput input = parse_policy_input(text, name, json);
+                                   std::span<const cedar::TemplateLink> extra_links = {},
+                                   bool for_validation = false) {
+  cedar::ParseOptions options;
+  options.keep_as_written = json && for_validation;
+  PolicyInput input = parse_policy_input(text, name, json, options);
   if (!input.parsed.ok()) {
     const auto& errors = input.parsed.errors;
     std::string error = errors.front().diagnostic.render();
@@ -107,12 +112,15 @@ class InputCache {
   // Links (--template-links) are only given for a single request, where nothing else is cached.
   const Loaded<PolicySet>& policies_file(const std::string& path,
                                          PolicyFormat format = PolicyFormat::kAuto,
-                                         std::span<const cedar::TemplateLink> links = {}) {
-    const std::string key = fmt::format("{}\n{}", path, static_cast<int>(format));
+                                         std::span<const cedar::TemplateLink> links = {},
+                                         bool for_validation = false) {
+    const std::string key =
+        fmt::format("{}\n{}\n{}", path, static_cast<int>(format), for_validation);
     return remember(policy_files_, key, [&] {
       auto text = read_text(path);
       if (!text) return Loaded<PolicySet>{nullptr, read_error(path, text.error()), {}};
-      return compile_policies(*text, path, is_json_policies(format, path, *text), links);
+      return compile_policies(*text, path, is_json_policies(format, path, *text), links,
+                              for_validation);
     });
   }
   const Loaded<PolicySet>& policies_text(const std::string& text) {
@@ -613,7 +621,8 @@ int CedarCommand::validate() const {
     links = std::move(*loaded);
   }
   const Loaded<PolicySet>& policies =
-      cache.policies_file(validate_policies_, policy_format_from(policy_format_), links);
+      cache.policies_file(validate_policies_, policy_format_from(policy_format_), links,
+                          /*for_validation=*/true);
   if (!policies.value) {
     std::cerr << (policies.detail.empty() ? policies.error + "\n" : policies.detail);
     return kExitInput;

@@ -1,7 +1,8 @@
 // Round trip over the whole Cedar conformance corpus (../shared/conformance/cedar): every policy
 // file, Cedar text → JSON policy format → policies, must give exactly the answers of the text
 // (decision, reason set, error set) for every request of its test, and those answers must be
-// Cedar's. The JSON read back (as written) must also write the same JSON again.
+// Cedar's. The JSON read back (as written) must also write the same JSON again, and validate
+// against the test's schema with Cedar's verdict (`shouldValidate`).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -20,6 +21,7 @@
 #include "cedar/policy_set.h"
 #include "cedar/request.h"
 #include "cedar/schema/cedar_schema_parser.h"
+#include "cedar/validator/validator.h"
 #include "doc/loader.h"
 #include "report/json_writer.h"
 #include "support/test_support.h"
@@ -84,6 +86,7 @@ struct Tally {
   size_t policies = 0;
   size_t requests = 0;
   size_t agreed = 0;
+  size_t validated = 0;  // files whose JSON policies get Cedar's validation verdict
   std::vector<std::string> failures;
   void failure(std::string text) {
     if (failures.size() < 20) failures.push_back(std::move(text));
@@ -111,7 +114,7 @@ void round_trip(const fs::path& test_path, const fs::path& base, Tally& tally) {
     return;
   }
   // JSON → JSON is stable.
-  const JsonPolicies reread = read_policies_json(json, "again.json", as_written);
+  JsonPolicies reread = read_policies_json(json, "again.json", as_written);
   if (!reread.ok() || to_json(reread.policies) != json) {
     tally.failure(policy_path.string() + ": JSON read back writes different JSON");
   }
@@ -122,6 +125,17 @@ void round_trip(const fs::path& test_path, const fs::path& base, Tally& tally) {
   auto schema = parse_cedar_schema(read_file(base / std::string(test.string_at("schema"))),
                                    "schema.cedarschema");
   ASSERT_TRUE(schema) << test_path;
+  // Validation of the JSON policies (as written, as `eksguard cedar validate` reads JSON).
+  auto as_written_set = PolicySet::compile(std::move(reread.policies), reread.links);
+  ASSERT_TRUE(as_written_set) << policy_path;
+  const doc::Node* should_validate = test.get("shouldValidate");
+  if (should_validate != nullptr) {
+    if (validate(*as_written_set, *schema).ok() == should_validate->is_true()) {
+      ++tally.validated;
+    } else {
+      tally.failure(policy_path.string() + ": validation of the JSON policies disagrees");
+    }
+  }
   auto store = Entities::from_json_text(read_file(base / std::string(test.string_at("entities"))),
                                         "entities.json", &*schema);
   ASSERT_TRUE(store) << test_path << ": " << store.error().message;
@@ -148,8 +162,8 @@ void round_trip(const fs::path& test_path, const fs::path& base, Tally& tally) {
 std::string report(std::string_view name, const Tally& tally) {
   std::string out = fmt::format(
       "{}: {} / {} requests answer alike through the JSON policy format ({} policies in {} "
-      "files)\n",
-      name, tally.agreed, tally.requests, tally.policies, tally.files);
+      "files); {} validation verdicts agree\n",
+      name, tally.agreed, tally.requests, tally.policies, tally.files, tally.validated);
   for (const std::string& failure : tally.failures) out += "  " + failure + "\n";
   return out;
 }
@@ -182,6 +196,7 @@ TEST(CedarEstRoundTripTest, GeneratedCorpus) {
   for (const fs::path& file : files) round_trip(file, temp.path(), tally);
   std::cout << report("generated corpus", tally);
   EXPECT_EQ(tally.requests, 62472u);
+  EXPECT_EQ(tally.validated, 7809u);
   EXPECT_EQ(tally.agreed, tally.requests) << report("generated corpus", tally);
   EXPECT_TRUE(tally.failures.empty()) << report("generated corpus", tally);
 }
