@@ -122,10 +122,14 @@ struct PolicyAnnotation {
   std::string_view key;
   std::string_view value;  // "" for a valueless `@key`
   SourceSpan span;
+  bool has_value = false;  // `@key("...")` rather than `@key` (the JSON format tells them apart)
 };
 
 struct Policy {
-  std::string_view id;  // "policy0", "policy1", ... in text order
+  // "policy0", "policy1", ... in text order; or the id given with the policy (a key of a JSON
+  // policy set, a template link's new id), which `explicit_id` marks.
+  std::string_view id;
+  bool explicit_id = false;
   Effect effect = Effect::kPermit;
   ScopeConstraint principal;
   ActionConstraint action;

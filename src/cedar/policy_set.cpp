@@ -13,7 +13,13 @@ namespace {
 Result<ScopeConstraint> link_constraint(
     ScopeConstraint constraint, const std::optional<std::pair<std::string, std::string>>& value,
     std::string_view slot, Arena& arena) {
-  if (!constraint.slot) return constraint;
+  if (!constraint.slot) {
+    if (value) {
+      return fail(
+          fmt::format("the link gives a value for `{}`, which the template does not have", slot));
+    }
+    return constraint;
+  }
   if (!value) return fail(fmt::format("the link gives no value for `{}`", slot));
   if (!internal::is_valid_entity_type_name(value->first)) {
     return fail(fmt::format("`{}` is not a valid entity type", value->first));
@@ -55,20 +61,23 @@ Result<PolicySet> PolicySet::compile(ParsedPolicies parsed, std::span<const Temp
     (policy.is_template ? set.templates_ : set.policies_).push_back(policy);
   }
   for (const TemplateLink& link : links) {
+    // A template is named by its id or, in Cedar text, by its `@id` annotation.
+    const auto named = [](std::string_view name) {
+      return
+          [name](const Policy& policy) { return policy.id == name || display_id(policy) == name; };
+    };
     const auto it =
-        std::find_if(set.templates_.begin(), set.templates_.end(),
-                     [&](const Policy& policy) { return policy.id == link.template_id; });
+        std::find_if(set.templates_.begin(), set.templates_.end(), named(link.template_id));
     if (it == set.templates_.end()) {
       return fail(fmt::format("no template with id `{}`", link.template_id));
     }
     const bool taken =
-        std::any_of(set.policies_.begin(), set.policies_.end(),
-                    [&](const Policy& policy) { return policy.id == link.new_id; }) ||
-        std::any_of(set.templates_.begin(), set.templates_.end(),
-                    [&](const Policy& policy) { return policy.id == link.new_id; });
+        std::any_of(set.policies_.begin(), set.policies_.end(), named(link.new_id)) ||
+        std::any_of(set.templates_.begin(), set.templates_.end(), named(link.new_id));
     if (taken) return fail(fmt::format("a policy with id `{}` already exists", link.new_id));
     Policy linked = *it;
     linked.id = set.arena_->copy(link.new_id);
+    linked.explicit_id = true;
     linked.is_template = false;
     auto principal = link_constraint(it->principal, link.principal, "?principal", *set.arena_);
     if (!principal) return Unexpected(principal.error());
@@ -83,6 +92,7 @@ Result<PolicySet> PolicySet::compile(ParsedPolicies parsed, std::span<const Temp
 }
 
 std::string_view PolicySet::display_id(const Policy& policy) {
+  if (policy.explicit_id) return policy.id;
   const auto annotated = policy.annotation("id");
   return annotated && !annotated->empty() ? *annotated : policy.id;
 }

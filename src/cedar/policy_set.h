@@ -51,7 +51,8 @@ class PolicySet {
   const std::string& file() const { return file_; }
   std::string_view source() const { return source_; }
 
-  // The id to show for a policy: its `@id("...")` annotation, or `policyN`.
+  // The id to show for a policy: the id it was given (JSON policy set key, template link id),
+  // else its `@id("...")` annotation, else `policyN`.
   static std::string_view display_id(const Policy& policy);
 
   // Indices of the policies whose scope may match `request`, in ascending order. The

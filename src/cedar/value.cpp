@@ -56,24 +56,6 @@ bool equal_extensions(const ExtensionValue& a, const ExtensionValue& b) {
   return false;
 }
 
-std::string extension_to_string(const ExtensionValue& value) {
-  return std::visit([](const auto& v) { return v.to_string(); }, value.value);
-}
-
-std::string_view extension_constructor(ExtensionKind kind) {
-  switch (kind) {
-    case ExtensionKind::kDecimal:
-      return "decimal";
-    case ExtensionKind::kIpAddr:
-      return "ip";
-    case ExtensionKind::kDatetime:
-      return "datetime";
-    case ExtensionKind::kDuration:
-      return "duration";
-  }
-  return "";
-}
-
 void append_cedar(std::string& out, const Value& value);
 
 void append_escaped(std::string& out, std::string_view text) {
@@ -158,6 +140,24 @@ void append_cedar(std::string& out, const Value& value) {
 }
 
 }  // namespace
+
+std::string extension_to_string(const ExtensionValue& value) {
+  return std::visit([](const auto& v) { return v.to_string(); }, value.value);
+}
+
+std::string_view extension_constructor(ExtensionKind kind) {
+  switch (kind) {
+    case ExtensionKind::kDecimal:
+      return "decimal";
+    case ExtensionKind::kIpAddr:
+      return "ip";
+    case ExtensionKind::kDatetime:
+      return "datetime";
+    case ExtensionKind::kDuration:
+      return "duration";
+  }
+  return "";
+}
 
 size_t EntityUid::hash_of(std::string_view type, std::string_view id) {
   const size_t h1 = std::hash<std::string_view>{}(type);

@@ -157,6 +157,10 @@ Value copy_value(Arena& arena, const Value& value);
 // "(entity of type `User`)", `decimal`, `ipaddr`, `datetime`, `duration`.
 std::string type_name(const Value& value);
 std::string_view extension_type_name(ExtensionKind kind);
+// The constructor that makes values of `kind` (`ip`, `decimal`, `datetime`, `duration`), and the
+// canonical argument that makes `value` again.
+std::string_view extension_constructor(ExtensionKind kind);
+std::string extension_to_string(const ExtensionValue& value);
 
 // Cedar syntax for a value, as error messages quote it: `User::"alice"`, `[1, 2]`,
 // `{"a": true}`, `decimal("1.5000")`.

@@ -13,6 +13,7 @@
 
 #include "cedar/authorizer.h"
 #include "cedar/entities.h"
+#include "cedar/est/est_reader.h"
 #include "cedar/parser.h"
 #include "cedar/policy_set.h"
 #include "cedar/request.h"
@@ -21,6 +22,8 @@
 #include "cedar/validator/validator.h"
 #include "cli/app.h"
 #include "cli/cedar_format_command.h"
+#include "cli/cedar_policy_input.h"
+#include "cli/cedar_translate_command.h"
 #include "doc/loader.h"
 #include "report/json_writer.h"
 
@@ -50,13 +53,41 @@ Result<std::string> read_text(const std::string& path) {
   return std::string(input->view());
 }
 
-Loaded<PolicySet> compile_policies(std::string_view text, const std::string& name) {
-  auto parsed = PolicySet::parse(text, name);
-  if (parsed) return {std::make_shared<const PolicySet>(std::move(*parsed)), {}, {}};
-  const auto& errors = parsed.error();
-  std::string error = errors.front().diagnostic.render();
-  if (errors.size() > 1) error += fmt::format(" (and {} more errors)", errors.size() - 1);
-  return {nullptr, std::move(error), render_parse_errors(errors, text)};
+// Parses and compiles policies (Cedar text or JSON), with the links of a JSON policy set and
+// `extra_links` (--template-links).
+// `for_validation`: JSON calls and collections stay as written, so the validator types them as
+// calls (a folded literal from JSON has no text that shows it came from a call).
+Loaded<PolicySet> compile_policies(std::string_view text, const std::string& name, bool json,
+                                   std::span<const cedar::TemplateLink> extra_links = {},
+                                   bool for_validation = false) {
+  cedar::ParseOptions options;
+  options.keep_as_written = json && for_validation;
+  PolicyInput input = parse_policy_input(text, name, json, options);
+  if (!input.parsed.ok()) {
+    const auto& errors = input.parsed.errors;
+    std::string error = errors.front().diagnostic.render();
+    if (errors.size() > 1) error += fmt::format(" (and {} more errors)", errors.size() - 1);
+    return {nullptr, std::move(error), render_parse_errors(errors, text)};
+  }
+  input.links.insert(input.links.end(), extra_links.begin(), extra_links.end());
+  auto compiled = PolicySet::compile(std::move(input.parsed), input.links);
+  if (!compiled) {
+    std::string error = fmt::format("{}: template link: {}", name, compiled.error().message);
+    return {nullptr, error, error + "\n"};
+  }
+  return {std::make_shared<const PolicySet>(std::move(*compiled)), {}, {}};
+}
+
+// Policies of a batch line given inline as a JSON value (not cached: the line is their source).
+Loaded<PolicySet> compile_inline_json(const doc::Node& node, std::string_view line) {
+  cedar::est::JsonPolicies read = cedar::est::read_policies_json(node, line, "policies_json");
+  if (!read.ok()) {
+    std::string error = read.policies.errors.front().diagnostic.render();
+    return {nullptr, std::move(error), {}};
+  }
+  auto compiled = PolicySet::compile(std::move(read.policies), read.links);
+  if (!compiled) return {nullptr, "policies_json: template link: " + compiled.error().message, {}};
+  return {std::make_shared<const PolicySet>(std::move(*compiled)), {}, {}};
 }
 
 Loaded<Schema> compile_schema(std::string_view text, const std::string& name) {
@@ -79,15 +110,27 @@ Loaded<Entities> compile_entities(std::string_view text, const std::string& name
 // Files and inline texts loaded so far, for a batch or a single request.
 class InputCache {
  public:
-  const Loaded<PolicySet>& policies_file(const std::string& path) {
-    return remember(policy_files_, path, [&] {
+  // Links (--template-links) are only given for a single request, where nothing else is cached.
+  const Loaded<PolicySet>& policies_file(const std::string& path,
+                                         PolicyFormat format = PolicyFormat::kAuto,
+                                         std::span<const cedar::TemplateLink> links = {},
+                                         bool for_validation = false) {
+    const std::string key =
+        fmt::format("{}\n{}\n{}", path, static_cast<int>(format), for_validation);
+    return remember(policy_files_, key, [&] {
       auto text = read_text(path);
       if (!text) return Loaded<PolicySet>{nullptr, read_error(path, text.error()), {}};
-      return compile_policies(*text, path);
+      return compile_policies(*text, path, is_json_policies(format, path, *text), links,
+                              for_validation);
     });
   }
   const Loaded<PolicySet>& policies_text(const std::string& text) {
-    return remember(policy_texts_, text, [&] { return compile_policies(text, "policies_text"); });
+    return remember(policy_texts_, text,
+                    [&] { return compile_policies(text, "policies_text", /*json=*/false); });
+  }
+  const Loaded<PolicySet>& policies_json_text(const std::string& text) {
+    return remember(policy_json_texts_, text,
+                    [&] { return compile_policies(text, "policies_json", /*json=*/true); });
   }
   const Loaded<Schema>& schema_file(const std::string& path) {
     return remember(schemas_, path, [&] {
@@ -125,6 +168,7 @@ class InputCache {
 
   std::map<std::string, Loaded<PolicySet>> policy_files_;
   std::map<std::string, Loaded<PolicySet>> policy_texts_;
+  std::map<std::string, Loaded<PolicySet>> policy_json_texts_;
   std::map<std::string, Loaded<Schema>> schemas_;
   std::map<std::string, Loaded<Entities>> entity_files_;
   std::map<std::string, Loaded<Entities>> entity_texts_;
@@ -150,8 +194,8 @@ void write_answer(report::JsonWriter& json, const PolicySet& policies,
 // One line of a batch: a request and where its policies, entities and schema come from.
 class BatchLine {
  public:
-  BatchLine(const doc::Node& line, const fs::path& base, InputCache& cache)
-      : line_(line), base_(base), cache_(cache) {}
+  BatchLine(const doc::Node& line, std::string_view text, const fs::path& base, InputCache& cache)
+      : line_(line), text_(text), base_(base), cache_(cache) {}
 
   // The answer, or why the request cannot be evaluated.
   Result<std::pair<std::shared_ptr<const PolicySet>, cedar::Response>> evaluate();
@@ -168,29 +212,28 @@ class BatchLine {
     return std::optional<std::string>(std::string(node->text()));
   }
 
+  // The policies named by `policies`, `policies_text` or `policies_json`.
+  Result<std::shared_ptr<const PolicySet>> policies();
+
   const doc::Node& line_;
+  std::string_view text_;
   const fs::path& base_;
   InputCache& cache_;
 };
 
 Result<std::pair<std::shared_ptr<const PolicySet>, cedar::Response>> BatchLine::evaluate() {
   static constexpr std::string_view kFields[] = {
-      "policies",  "policies_text", "entities", "entities_json", "schema",
-      "principal", "action",        "resource", "context",       "validate_request"};
+      "policies",  "policies_text", "policies_json", "entities", "entities_json",   "schema",
+      "principal", "action",        "resource",      "context",  "validate_request"};
   for (const doc::MapEntry& entry : line_.entries()) {
     if (std::find(std::begin(kFields), std::end(kFields), entry.key) == std::end(kFields)) {
       return fail(fmt::format("unknown field `{}`", entry.key));
     }
   }
-  auto policies_path = string_field("policies");
-  auto policies_text = string_field("policies_text");
   auto entities_path = string_field("entities");
   auto schema_path = string_field("schema");
-  for (const auto* field : {&policies_path, &policies_text, &entities_path, &schema_path}) {
+  for (const auto* field : {&entities_path, &schema_path}) {
     if (!*field) return Unexpected(field->error());
-  }
-  if (policies_path->has_value() == policies_text->has_value()) {
-    return fail("give exactly one of `policies` and `policies_text`");
   }
   const doc::Node* entities_json = line_.get("entities_json");
   if (entities_path->has_value() && entities_json != nullptr) {
@@ -213,10 +256,8 @@ Result<std::pair<std::shared_ptr<const PolicySet>, cedar::Response>> BatchLine::
     if (!loaded.value) return fail(loaded.error);
     schema = loaded.value.get();
   }
-  const Loaded<PolicySet>& policies = policies_path->has_value()
-                                          ? cache_.policies_file(resolve(**policies_path))
-                                          : cache_.policies_text(**policies_text);
-  if (!policies.value) return fail(policies.error);
+  auto policies = this->policies();
+  if (!policies) return Unexpected(policies.error());
 
   std::shared_ptr<const Entities> entities;
   if (entities_path->has_value()) {
@@ -241,7 +282,35 @@ Result<std::pair<std::shared_ptr<const PolicySet>, cedar::Response>> BatchLine::
       cedar::Request::from_json(*line_.get("principal"), *line_.get("action"),
                                 *line_.get("resource"), line_.get("context"), schema, validate);
   if (!request) return Unexpected(request.error());
-  return std::pair{policies.value, cedar::is_authorized(*policies.value, *request, *entities)};
+  return std::pair{*policies, cedar::is_authorized(**policies, *request, *entities)};
+}
+
+Result<std::shared_ptr<const PolicySet>> BatchLine::policies() {
+  auto path = string_field("policies");
+  if (!path) return Unexpected(path.error());
+  auto text = string_field("policies_text");
+  if (!text) return Unexpected(text.error());
+  const doc::Node* json = line_.get("policies_json");
+  if (path->has_value() + text->has_value() + (json != nullptr) != 1) {
+    return fail("give exactly one of `policies`, `policies_text` and `policies_json`");
+  }
+  if (json != nullptr && !json->is_string() && !json->is_mapping()) {
+    return fail("`policies_json` must be a JSON policy set or policy, or a string holding one");
+  }
+  std::optional<Loaded<PolicySet>> inline_json;
+  const Loaded<PolicySet>* loaded = nullptr;
+  if (path->has_value()) {
+    loaded = &cache_.policies_file(resolve(**path));
+  } else if (text->has_value()) {
+    loaded = &cache_.policies_text(**text);
+  } else if (json->is_string()) {
+    loaded = &cache_.policies_json_text(std::string(json->text()));
+  } else {
+    inline_json = compile_inline_json(*json, text_);
+    loaded = &*inline_json;
+  }
+  if (!loaded->value) return fail(loaded->error);
+  return loaded->value;
 }
 
 // Reads one line (without its newline) of at most `max` bytes. A longer line is skipped to its
@@ -304,7 +373,7 @@ int run_batch(const std::string& batch_path) {
       answer_error(documents.error().message);
     } else if (!documents->front().root()->is_mapping()) {
       answer_error("expected a JSON object");
-    } else if (auto result = BatchLine(*documents->front().root(), base, cache).evaluate();
+    } else if (auto result = BatchLine(*documents->front().root(), text, base, cache).evaluate();
                !result) {
       answer_error(result.error().message);
     } else {
@@ -352,12 +421,22 @@ std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
 
 CedarCommand::CedarCommand(CLI::App& app) {
   command_ = app.add_subcommand(
-      "cedar", "Cedar policies: authorize requests, validate, check syntax, format");
+      "cedar", "Cedar policies: authorize requests, validate, check syntax, format, translate");
   command_->require_subcommand(1);
 
   authorize_ = command_->add_subcommand(
       "authorize", "Decide a request (exit 0 allow, 3 deny), or a batch of JSON-line requests");
-  authorize_->add_option("--policies,-p", policies_, "Cedar policy file (- for stdin)");
+  const auto add_policy_options = [this](CLI::App* command, std::string& policies) {
+    command->add_option("--policies,-p", policies,
+                        "Policy file, Cedar or JSON policy format (- for stdin)");
+    command
+        ->add_option("--policy-format", policy_format_,
+                     "cedar or json (default: json for a .json file or text starting with `{`)")
+        ->check(CLI::IsMember({"cedar", "json"}));
+    command->add_option("--template-links", template_links_,
+                        "JSON array of template links {templateId, newId, values}");
+  };
+  add_policy_options(authorize_, policies_);
   authorize_->add_option("--entities,-e", entities_, "Entities JSON file");
   authorize_->add_option("--schema,-s", schema_,
                          "Schema (Cedar or JSON syntax): typed entity/context parsing and "
@@ -371,23 +450,25 @@ CedarCommand::CedarCommand(CLI::App& app) {
                          "JSON-lines requests (file or -); answers as JSON lines");
 
   check_parse_ = command_->add_subcommand("check-parse", "Report syntax errors in policies");
-  check_parse_->add_option("--policies,-p", check_policies_, "Cedar policy file (- for stdin)")
-      ->required();
+  add_policy_options(check_parse_, check_policies_);
+  check_parse_->get_option("--policies")->required();
 
   validate_ = command_->add_subcommand(
       "validate", "Validate policies against a schema (strict mode; exit 1 on errors)");
-  validate_->add_option("--policies,-p", validate_policies_, "Cedar policy file (- for stdin)")
-      ->required();
+  add_policy_options(validate_, validate_policies_);
+  validate_->get_option("--policies")->required();
   validate_->add_option("--schema,-s", validate_schema_, "Schema (Cedar or JSON syntax)")
       ->required();
 
   format_ = std::make_unique<CedarFormatCommand>(*command_);
+  translate_ = std::make_unique<CedarTranslateCommand>(*command_);
 }
 
 CedarCommand::~CedarCommand() = default;
 
 int CedarCommand::execute() const {
   if (format_->selected()) return format_->execute();
+  if (translate_->selected()) return translate_->execute();
   if (authorize_->parsed()) return authorize();
   if (check_parse_->parsed()) return check_parse();
   if (validate_->parsed()) return validate();
@@ -399,7 +480,8 @@ int CedarCommand::authorize() const {
   if (!batch_.empty()) {
     const bool single_options = !policies_.empty() || !entities_.empty() || !schema_.empty() ||
                                 !principal_.empty() || !action_.empty() || !resource_.empty() ||
-                                !context_.empty() || !context_file_.empty();
+                                !context_.empty() || !context_file_.empty() ||
+                                !policy_format_.empty() || !template_links_.empty();
     if (single_options) {
       return usage_error(kName,
                          "--batch takes every input from the batch lines; give no other "
@@ -427,7 +509,17 @@ int CedarCommand::authorize() const {
     }
     schema = loaded.value.get();
   }
-  const Loaded<PolicySet>& policies = cache.policies_file(policies_);
+  std::vector<cedar::TemplateLink> links;
+  if (!template_links_.empty()) {
+    auto loaded = load_template_links(template_links_);
+    if (!loaded) {
+      std::cerr << loaded.error();
+      return kExitInput;
+    }
+    links = std::move(*loaded);
+  }
+  const Loaded<PolicySet>& policies =
+      cache.policies_file(policies_, policy_format_from(policy_format_), links);
   if (!policies.value) {
     std::cerr << (policies.detail.empty() ? policies.error + "\n" : policies.detail);
     return kExitInput;
@@ -491,18 +583,38 @@ int CedarCommand::check_parse() const {
                        fmt::format("cannot read `{}`: {}", check_policies_, text.error().message));
   }
   const std::string name = check_policies_ == "-" ? "<stdin>" : check_policies_;
-  const cedar::ParsedPolicies parsed = cedar::parse_policies(*text, name);
-  if (!parsed.ok()) {
-    std::cerr << render_parse_errors(parsed.errors, *text);
-    std::cerr << fmt::format("{}: {} error{}\n", name, parsed.errors.size(),
-                             parsed.errors.size() == 1 ? "" : "s");
+  PolicyInput input = parse_policy_input(
+      *text, name, is_json_policies(policy_format_from(policy_format_), check_policies_, *text));
+  if (!input.parsed.ok()) {
+    std::cerr << render_parse_errors(input.parsed.errors, *text);
+    std::cerr << fmt::format("{}: {} error{}\n", name, input.parsed.errors.size(),
+                             input.parsed.errors.size() == 1 ? "" : "s");
     return kExitInput;
   }
+  if (!template_links_.empty()) {
+    auto links = load_template_links(template_links_);
+    if (!links) {
+      std::cerr << links.error();
+      return kExitInput;
+    }
+    input.links.insert(input.links.end(), links->begin(), links->end());
+  }
   size_t templates = 0;
-  for (const cedar::Policy& policy : parsed.policies) templates += policy.is_template ? 1 : 0;
-  std::cout << fmt::format(
-      "{}: {} polic{} and {} template{} parse\n", name, parsed.policies.size() - templates,
-      parsed.policies.size() - templates == 1 ? "y" : "ies", templates, templates == 1 ? "" : "s");
+  for (const cedar::Policy& policy : input.parsed.policies) templates += policy.is_template ? 1 : 0;
+  const size_t statics = input.parsed.policies.size() - templates;
+  const size_t links = input.links.size();
+  // Links are checked against the templates by compiling.
+  if (links > 0) {
+    auto compiled = PolicySet::compile(std::move(input.parsed), input.links);
+    if (!compiled) {
+      std::cerr << fmt::format("{}: template link: {}\n", name, compiled.error().message);
+      return kExitInput;
+    }
+  }
+  std::cout << fmt::format("{}: {} polic{} and {} template{} parse", name, statics,
+                           statics == 1 ? "y" : "ies", templates, templates == 1 ? "" : "s");
+  if (links > 0) std::cout << fmt::format(", {} template link{}", links, links == 1 ? "" : "s");
+  std::cout << "\n";
   return kExitOk;
 }
 
@@ -513,7 +625,18 @@ int CedarCommand::validate() const {
     std::cerr << (schema.detail.empty() ? schema.error + "\n" : schema.detail);
     return kExitInput;
   }
-  const Loaded<PolicySet>& policies = cache.policies_file(validate_policies_);
+  std::vector<cedar::TemplateLink> links;
+  if (!template_links_.empty()) {
+    auto loaded = load_template_links(template_links_);
+    if (!loaded) {
+      std::cerr << loaded.error();
+      return kExitInput;
+    }
+    links = std::move(*loaded);
+  }
+  const Loaded<PolicySet>& policies =
+      cache.policies_file(validate_policies_, policy_format_from(policy_format_), links,
+                          /*for_validation=*/true);
   if (!policies.value) {
     std::cerr << (policies.detail.empty() ? policies.error + "\n" : policies.detail);
     return kExitInput;

@@ -1,6 +1,7 @@
 // `eksguard cedar`: Cedar policies on the command line.
 //
-//   eksguard cedar authorize --policies F [--entities F] [--schema F] --principal 'User::"alice"'
+//   eksguard cedar authorize --policies F [--policy-format cedar|json] [--template-links F]
+//                            [--entities F] [--schema F] --principal 'User::"alice"'
 //                            --action 'Action::"view"' --resource 'Photo::"p1"'
 //                            [--context JSON | --context-file F]
 //       prints the decision, the determining policies and the erroring ones;
@@ -8,12 +9,16 @@
 //   eksguard cedar authorize --batch FILE|-
 //       JSON lines in, JSON lines out (PRODUCT.md); exit 0, or 2 when a line could not be
 //       evaluated
-//   eksguard cedar check-parse --policies F
+//   eksguard cedar check-parse --policies F [--policy-format cedar|json] [--template-links F]
 //       parse errors with file:line:column and a caret snippet; exit 0 or 2
-//   eksguard cedar validate --policies F --schema F
+//   eksguard cedar validate --policies F --schema F [--policy-format cedar|json]
+//                           [--template-links F]
 //       strict-mode validation: every error and warning with its code, policy and snippet;
 //       exit 0 valid, 1 validation errors, 2 input error
 //   eksguard cedar format [-p F]... [--check | --write]   (cedar_format_command.h)
+//   eksguard cedar translate ... (cedar_translate_command.h)
+// Policies are Cedar text or the JSON policy format (EST): a `.json` file or text starting with
+// `{` is JSON unless --policy-format says otherwise.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -32,6 +37,7 @@ class CedarFormatCommand;
 // file:line:column, the source line with a caret, and Cedar's help.
 std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
                                 std::string_view source);
+class CedarTranslateCommand;
 
 class CedarCommand {
  public:
@@ -50,6 +56,7 @@ class CedarCommand {
   CLI::App* check_parse_;
   CLI::App* validate_;
   std::unique_ptr<CedarFormatCommand> format_;
+  std::unique_ptr<CedarTranslateCommand> translate_;
 
   std::string policies_;
   std::string entities_;
@@ -63,6 +70,8 @@ class CedarCommand {
   std::string check_policies_;
   std::string validate_policies_;
   std::string validate_schema_;
+  std::string policy_format_;   // --policy-format (whichever subcommand runs)
+  std::string template_links_;  // --template-links
 };
 
 }  // namespace eksguard::cli

@@ -221,12 +221,7 @@ Operand Parser::finish_has(const Expr* target, uint32_t start) {
     result.expr = error_expr(result.span);
     return result;
   }
-  Expr* expr = node(ExprKind::kHasAttr, result.span, {target});
-  expr->path = arena_.copy(std::span<const std::string_view>(*path));
-  // An extended `has` desugars into one `has` per attribute, so it counts as that deep.
-  set_depth(*expr, expr->depth + 2 * static_cast<uint32_t>(path->size() - 1), result.span);
-  expr->name = (*path)[0];
-  result.expr = expr;
+  result.expr = built(builder_.has_attr(target, *path, result.span), result.span);
   return result;
 }
 
@@ -298,9 +293,7 @@ Operand Parser::finish_like(const Expr* target, uint32_t start) {
   for (const PatternElement& element : elements) {
     parts.push_back(PatternPart{arena_.copy(element.text), element.wildcard});
   }
-  Expr* expr = node(ExprKind::kLike, result.span, {target});
-  expr->pattern = arena_.copy(std::span<const PatternPart>(parts));
-  result.expr = expr;
+  result.expr = built(builder_.like(target, parts, result.span), result.span);
   return result;
 }
 
@@ -335,10 +328,7 @@ Operand Parser::finish_is(const Expr* target, const Operand& target_operand, uin
     result.expr = error_expr(result.span);
     return result;
   }
-  Expr* expr = in_expr != nullptr ? node(ExprKind::kIs, result.span, {target, in_expr})
-                                  : node(ExprKind::kIs, result.span, {target});
-  expr->name = entity_type;
-  result.expr = expr;
+  result.expr = built(builder_.is(target, entity_type, in_expr, result.span), result.span);
   return result;
 }
 
@@ -562,17 +552,13 @@ const Expr* Parser::apply_to_expr(const Expr* head, std::vector<Accessor>& acces
           head = build_method(*accessor.field, head, std::move(accessors[next + 1].args), span);
           next += 2;
         } else {
-          Expr* expr = node(ExprKind::kGetAttr, span, {head});
-          expr->name = accessor.field->text;
-          head = expr;
+          head = built(builder_.get_attr(head, accessor.field->text, span), span);
           ++next;
         }
         break;
       case Accessor::Kind::kIndex: {
         const auto key = into_string(*accessor.index);
-        Expr* expr = node(ExprKind::kGetAttr, span, {head});
-        expr->name = key.value_or("");
-        head = key ? expr : error_expr(span);
+        head = key ? built(builder_.get_attr(head, *key, span), span) : error_expr(span);
         ++next;
         break;
       }
@@ -665,9 +651,7 @@ Operand Parser::parse_primary() {
       result.span = span_of(token);
       if (token.text == "?principal" || token.text == "?resource") {
         const SlotId slot = token.text == "?principal" ? SlotId::kPrincipal : SlotId::kResource;
-        Expr* expr = node(ExprKind::kSlot, result.span, {});
-        expr->tag = static_cast<uint8_t>(slot);
-        result.expr = expr;
+        result.expr = built(builder_.slot(slot, result.span), result.span);
         result.slot = slot;
       } else {
         error(code::kInvalidSlot, result.span,
@@ -879,11 +863,8 @@ const Expr* Parser::into_expr(const Operand& operand) {
   switch (operand.kind) {
     case Operand::Kind::kExpr:
       return operand.expr;
-    case Operand::Kind::kVar: {
-      Expr* expr = node(ExprKind::kVar, operand.span, {});
-      expr->tag = static_cast<uint8_t>(operand.var);
-      return expr;
-    }
+    case Operand::Kind::kVar:
+      return built(builder_.var(operand.var, operand.span), operand.span);
     case Operand::Kind::kName:
       error(code::kInvalidVariable, operand.span, fmt::format("invalid variable: {}", operand.name),
             fmt::format("the valid Cedar variables are `principal`, `action`, `resource`, and "

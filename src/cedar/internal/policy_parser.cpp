@@ -125,105 +125,10 @@ void Parser::check_name_segment(const Token& token) {
 // ------------------------------------------------------------------------------------------------
 // Node construction
 
-Expr* Parser::node(ExprKind kind, SourceSpan span, std::initializer_list<const Expr*> children) {
-  Expr* expr = arena_.make<Expr>();
-  expr->kind = kind;
-  expr->span = span;
-  const Expr** slots[3] = {&expr->a, &expr->b, &expr->c};
-  size_t i = 0;
-  uint32_t depth = 0;
-  for (const Expr* child : children) {
-    *slots[i++] = child;
-    depth = std::max<uint32_t>(depth, child->depth);
-  }
-  set_depth(*expr, depth + 1, span);
-  return expr;
-}
-
 void Parser::too_deep(SourceSpan span) {
   error(code::kTooDeep, span,
         fmt::format("expression is nested too deeply: the limit is {} levels", options_.max_depth));
   throw SyntaxError{};
-}
-
-void Parser::set_depth(Expr& expr, uint32_t depth, SourceSpan span) {
-  if (depth > options_.max_depth) too_deep(span);
-  expr.depth = static_cast<uint16_t>(depth);
-}
-
-const Expr* Parser::literal(const Value& value, SourceSpan span) {
-  Expr* expr = node(ExprKind::kLiteral, span, {});
-  expr->literal = value;
-  return expr;
-}
-
-// Extension calls whose arguments are all literals are evaluated now when they succeed (the
-// values are pure); a failing call stays a call so that it errors at evaluation, as in Cedar.
-const Expr* Parser::extension_call(const ExtensionFunction& function, std::vector<const Expr*> args,
-                                   SourceSpan span) {
-  uint32_t depth = 0;
-  bool constant = true;
-  std::vector<Value> values;
-  for (const Expr* arg : args) {
-    depth = std::max<uint32_t>(depth, arg->depth);
-    constant = constant && !options_.keep_as_written && arg->kind == ExprKind::kLiteral;
-    if (constant) values.push_back(arg->literal);
-  }
-  if (constant) {
-    Value result;
-    ExtensionCallError call_error;
-    if (call_extension_function(function, values, arena_, result, call_error)) {
-      return literal(result, span);
-    }
-  }
-  Expr* expr = node(ExprKind::kExtensionCall, span, {});
-  set_depth(*expr, depth + 1, span);
-  expr->tag = static_cast<uint8_t>(function.id);
-  expr->items = arena_.copy(std::span<const Expr* const>(args));
-  return expr;
-}
-
-const Expr* Parser::set_literal(std::vector<const Expr*> items, SourceSpan span) {
-  uint32_t depth = 0;
-  bool constant = true;
-  for (const Expr* item : items) {
-    depth = std::max<uint32_t>(depth, item->depth);
-    constant = constant && !options_.keep_as_written && item->kind == ExprKind::kLiteral;
-  }
-  if (constant) {
-    std::vector<Value> values;
-    values.reserve(items.size());
-    for (const Expr* item : items) values.push_back(item->literal);
-    return literal(make_set(arena_, values), span);
-  }
-  Expr* expr = node(ExprKind::kSet, span, {});
-  set_depth(*expr, depth + 1, span);
-  expr->items = arena_.copy(std::span<const Expr* const>(items));
-  return expr;
-}
-
-const Expr* Parser::record_literal(std::vector<RecordField> fields, SourceSpan span) {
-  // Cedar keeps record literals in a sorted map, so fields evaluate in key order.
-  if (!options_.keep_as_written) {
-    std::stable_sort(fields.begin(), fields.end(),
-                     [](const RecordField& x, const RecordField& y) { return x.key < y.key; });
-  }
-  uint32_t depth = 0;
-  bool constant = true;
-  for (const RecordField& field : fields) {
-    depth = std::max<uint32_t>(depth, field.value->depth);
-    constant = constant && !options_.keep_as_written && field.value->kind == ExprKind::kLiteral;
-  }
-  if (constant) {
-    std::vector<RecordEntry> entries;
-    entries.reserve(fields.size());
-    for (const RecordField& field : fields) entries.push_back({field.key, field.value->literal});
-    return literal(make_record(arena_, entries), span);
-  }
-  Expr* expr = node(ExprKind::kRecord, span, {});
-  set_depth(*expr, depth + 1, span);
-  expr->fields = arena_.copy(std::span<const RecordField>(fields));
-  return expr;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -333,6 +238,7 @@ std::vector<PolicyAnnotation> Parser::parse_annotations() {
       const auto unescaped = unescape_token(value.text.substr(1, value.text.size() - 2),
                                             value.offset + 1, span_from(start));
       annotation.value = unescaped.value_or("");
+      annotation.has_value = true;
     }
     annotation.span = span_from(start);
     const bool duplicate =

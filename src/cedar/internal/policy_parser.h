@@ -13,6 +13,7 @@
 #include "cedar/arena.h"
 #include "cedar/ast.h"
 #include "cedar/extension_functions.h"
+#include "cedar/internal/expr_builder.h"
 #include "cedar/lexer.h"
 #include "cedar/parser.h"
 
@@ -119,6 +120,7 @@ class Parser {
         line_starts_(line_starts(source)),
         arena_(arena),
         options_(options),
+        builder_(arena, options),
         errors_(errors) {}
 
   std::vector<Policy> parse_all();
@@ -216,20 +218,33 @@ class Parser {
   std::optional<std::string_view> unescape_token(std::string_view raw, uint32_t raw_offset,
                                                  SourceSpan span);
 
-  // ---- node construction
-  Expr* node(ExprKind kind, SourceSpan span, std::initializer_list<const Expr*> children);
-  // Records the height of `expr`, rejecting trees deeper than the limit.
-  void set_depth(Expr& expr, uint32_t depth, SourceSpan span);
+  // ---- node construction (ExprBuilder, with the depth limit reported as a syntax error)
+  template <typename T>
+  T* built(T* expr, SourceSpan span) {
+    if (expr == nullptr) too_deep(span);
+    return expr;
+  }
+  Expr* node(ExprKind kind, SourceSpan span, std::initializer_list<const Expr*> children) {
+    return built(builder_.node(kind, span, children), span);
+  }
   [[noreturn]] void too_deep(SourceSpan span);
-  const Expr* literal(const Value& value, SourceSpan span);
+  const Expr* literal(const Value& value, SourceSpan span) {
+    return built(builder_.literal(value, span), span);
+  }
   const Expr* unary(ExprKind kind, const Expr* a, SourceSpan span) { return node(kind, span, {a}); }
   const Expr* binary(ExprKind kind, const Expr* a, const Expr* b, SourceSpan span) {
     return node(kind, span, {a, b});
   }
   const Expr* extension_call(const ExtensionFunction& function, std::vector<const Expr*> args,
-                             SourceSpan span);
-  const Expr* set_literal(std::vector<const Expr*> items, SourceSpan span);
-  const Expr* record_literal(std::vector<RecordField> fields, SourceSpan span);
+                             SourceSpan span) {
+    return built(builder_.extension_call(function, args, span), span);
+  }
+  const Expr* set_literal(std::vector<const Expr*> items, SourceSpan span) {
+    return built(builder_.set(items, span), span);
+  }
+  const Expr* record_literal(std::vector<RecordField> fields, SourceSpan span) {
+    return built(builder_.record(std::move(fields), span), span);
+  }
 
   std::string_view source_;
   std::string_view file_;
@@ -239,6 +254,7 @@ class Parser {
   uint32_t last_end_ = 0;
   Arena& arena_;
   const ParseOptions& options_;
+  ExprBuilder builder_;
   std::vector<ParseError>& errors_;
   uint32_t nesting_ = 0;
 };

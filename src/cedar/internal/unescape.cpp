@@ -202,7 +202,7 @@ bool unescape_pattern(std::string_view raw, std::vector<PatternElement>& out,
     switch (step.kind) {
       case Step::Kind::kChar:
         if (step.text == "*") {
-          if (out.empty() || !out.back().wildcard) out.push_back(PatternElement{"", true});
+          out.push_back(PatternElement{"", true});
         } else {
           append_literal(step.text);
         }

@@ -16,7 +16,8 @@ struct UnescapeError {
   std::string message;  // "the input `\q` is not a valid escape: InvalidEscape"
 };
 
-// One element of an unescaped pattern: a literal character run or a wildcard.
+// One element of an unescaped pattern: a literal character run or a wildcard (one per `*`, as
+// written; ExprBuilder::like joins neighbouring ones).
 struct PatternElement {
   std::string text;
   bool wildcard = false;
