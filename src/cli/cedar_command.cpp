@@ -408,17 +408,6 @@ void print_response(const PolicySet& policies, const cedar::Response& response) 
 
 }  // namespace
 
-std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
-                                std::string_view source) {
-  std::string out;
-  for (const cedar::ParseError& error : errors) {
-    out += error.diagnostic.render_with_snippet(source);
-    if (!out.empty() && out.back() != '\n') out += '\n';
-    if (!error.help.empty()) out += "  help: " + error.help + "\n";
-  }
-  return out;
-}
-
 CedarCommand::CedarCommand(CLI::App& app) {
   command_ = app.add_subcommand(
       "cedar", "Cedar policies: authorize requests, validate, check syntax, format, translate");

@@ -33,10 +33,6 @@ namespace eksguard::cli {
 
 class CedarFormatCommand;
 
-// Parse errors as `cedar check-parse` prints them: each with its code, message,
-// file:line:column, the source line with a caret, and Cedar's help.
-std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
-                                std::string_view source);
 class CedarTranslateCommand;
 
 class CedarCommand {

@@ -10,7 +10,7 @@
 
 #include "cedar/format/formatter.h"
 #include "cli/app.h"
-#include "cli/cedar_command.h"
+#include "cli/cedar_policy_input.h"
 #include "doc/loader.h"
 
 namespace eksguard::cli {

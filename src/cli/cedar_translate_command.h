@@ -6,6 +6,10 @@
 //       "templateLinks"} (policies keyed by `@id` or `policyN`; sets, records and extension
 //       calls as written); one per input, in order, each followed by a newline (one line each
 //       with --compact). Exit 0, or 2 at the first input that cannot be read or parsed.
+//   eksguard cedar translate [-p FILE|-]... --to cedar
+//       prints the policies as formatted Cedar text (`cedar format` layout); a policy whose id
+//       came from a JSON policy set key gets it as `@id("...")`. Template links have no text
+//       form: they are reported on stderr, and --template-links is refused.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -22,7 +26,7 @@ class CedarTranslateCommand {
   int execute() const;
 
  private:
-  int translate_to_json(const std::string& path) const;
+  int translate(const std::string& path) const;
 
   CLI::App* command_;
   std::vector<std::string> policies_;

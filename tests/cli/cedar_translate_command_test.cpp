@@ -153,6 +153,33 @@ TEST_F(CedarJsonPoliciesTest, TranslateReadsJsonStdinAndTemplateLinks) {
   EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 1);
 }
 
+TEST_F(CedarJsonPoliciesTest, TranslateToCedarKeepsIdsAndRoundTrips) {
+  const std::string json = write("p.json", std::string(kPolicyJson));
+  const CommandResult text = run_eksguard("cedar translate --to cedar -p " + json, true);
+  EXPECT_EQ(text.exit_code, 0);
+  // Policy set keys become @id annotations; the link cannot be written as text and is reported.
+  EXPECT_NE(text.out.find("@id(\"deny-bob\")\nforbid (\n  principal == User::\"bob\",\n"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("@id(\"owner\")\npermit (\n  principal == ?principal,"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("1 template link(s) have no Cedar text form"), std::string::npos);
+
+  // Back to JSON: the same policies under the same ids (annotations added).
+  const std::string cedar = write("p.cedar", text.out.substr(0, text.out.find("eksguard cedar")));
+  const CommandResult json_again = run_eksguard("cedar translate --to json -p " + cedar);
+  EXPECT_EQ(json_again.exit_code, 0);
+  EXPECT_NE(json_again.out.find("\"deny-bob\": {"), std::string::npos) << json_again.out;
+  EXPECT_NE(json_again.out.find("\"allow-all\": {"), std::string::npos);
+
+  const std::string links = write("links.json", "[]");
+  EXPECT_EQ(
+      run_eksguard("cedar translate --to cedar --template-links " + links + " -p " + json, true)
+          .exit_code,
+      2);
+}
+
 TEST_F(CedarJsonPoliciesTest, TranslateErrorsExitTwoWithTheLocation) {
   const std::string bad = write("bad.cedar", "permit(principal, action, resource) when { 1 + };\n");
   CommandResult result = run_eksguard("cedar translate --to json -p " + bad, true);
