@@ -27,12 +27,14 @@ class ObjectReader {
       : object_(object), file_(file), inputs_(inputs) {}
 
   bool ok() const { return ok_; }
+  size_t errors() const { return errors_; }
   Origin origin() const {
     return Origin{file_, object_.root->position().line, object_.root->position().column};
   }
 
   void error(const doc::Node* at, std::string_view code, std::string_view message) {
     ok_ = false;
+    ++errors_;
     const doc::Position where = (at != nullptr ? at : object_.root)->position();
     const std::string name = object_.ref.name.empty() ? "<unnamed>" : object_.ref.name;
     inputs_.errors.push_back(
@@ -113,6 +115,7 @@ class ObjectReader {
   uint32_t file_;
   Inputs& inputs_;
   bool ok_ = true;
+  size_t errors_ = 0;
 };
 
 void read_rule(ObjectReader& reader, const doc::Node& node, size_t index, bool namespaced,
@@ -125,12 +128,14 @@ void read_rule(ObjectReader& reader, const doc::Node& node, size_t index, bool n
     return;
   }
   PolicyRule rule;
+  const size_t errors_before = reader.errors();
   rule.verbs = reader.strings(node, "verbs", path);
+  const bool verbs_malformed = reader.errors() != errors_before;
   rule.api_groups = reader.strings(node, "apiGroups", path);
   rule.resources = reader.strings(node, "resources", path);
   rule.resource_names = reader.strings(node, "resourceNames", path);
   rule.non_resource_urls = reader.strings(node, "nonResourceURLs", path);
-  if (rule.verbs.empty()) {
+  if (rule.verbs.empty() && !verbs_malformed) {
     reader.error(&node, "rbac.rule.verbs",
                  fmt::format("rules[{}]: at least one verb is required", index));
   }
