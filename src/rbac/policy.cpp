@@ -58,11 +58,10 @@ void Policy::warn(const Origin& origin, std::string message) {
 
 void Policy::index_roles() {
   const std::vector<Role>& roles = inputs_.roles;
-  effective_rules_.reserve(roles.size());
+  aggregated_index_.assign(roles.size(), kNone);
   role_ids_.reserve(roles.size());
   for (uint32_t id = 0; id < roles.size(); ++id) {
     const Role& role = roles[id];
-    effective_rules_.push_back(role.rules);
     auto [it, inserted] = role_ids_.emplace(role_key(role.kind, role.namespace_, role.name), id);
     if (!inserted) {
       const Role& earlier = roles[it->second];
@@ -105,7 +104,11 @@ void Policy::aggregate() {
     });
     // A partial dump (`kubectl get clusterrole admin -o yaml`) holds the materialized rules but
     // none of their sources: the written rules are then the best knowledge.
-    if (any) with_sources.push_back(id);
+    if (any) {
+      with_sources.push_back(id);
+      aggregated_index_[id] = static_cast<uint32_t>(aggregated_rules_.size());
+      aggregated_rules_.push_back(roles[id].rules);
+    }
   }
 
   bool changed = true;
@@ -117,13 +120,14 @@ void Policy::aggregate() {
       for (const LabelSelector& selector : *roles[id].aggregation) {
         for (uint32_t other : cluster_roles) {
           if (other == id || !selector.matches(roles[other].labels)) continue;
-          for (const PolicyRule& rule : effective_rules_[other]) {
+          for (const PolicyRule& rule : rules_of(other)) {
             if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
           }
         }
       }
-      if (rules != effective_rules_[id]) {
-        effective_rules_[id] = std::move(rules);
+      std::vector<PolicyRule>& current = aggregated_rules_[aggregated_index_[id]];
+      if (rules != current) {
+        current = std::move(rules);
         changed = true;
       }
     }
@@ -137,13 +141,13 @@ void Policy::aggregate() {
   }
   for (uint32_t id : with_sources) {
     const Role& role = roles[id];
-    if (!role.rules.empty() && role.rules != effective_rules_[id]) {
+    if (!role.rules.empty() && role.rules != rules_of(id)) {
       warn(role.origin,
            fmt::format("aggregated ClusterRole \"{}\" lists {} rules, but its aggregationRule "
                        "selects {} from the ClusterRoles in the inputs; the selected rules are "
                        "used, as the aggregation controller would write them (give every "
                        "ClusterRole of the cluster when the inputs are a partial dump)",
-                       role.name, role.rules.size(), effective_rules_[id].size()));
+                       role.name, role.rules.size(), rules_of(id).size()));
     }
   }
 }

@@ -27,7 +27,10 @@ class Policy {
   const Inputs& inputs() const { return inputs_; }
 
   // The rules a role grants: its own, or for an aggregated ClusterRole the aggregated ones.
-  const std::vector<PolicyRule>& rules_of(uint32_t role) const { return effective_rules_[role]; }
+  const std::vector<PolicyRule>& rules_of(uint32_t role) const {
+    const uint32_t aggregated = aggregated_index_[role];
+    return aggregated == kNone ? inputs_.roles[role].rules : aggregated_rules_[aggregated];
+  }
   // The role a binding refers to, or kNone when it is not in the inputs (dangling roleRef).
   uint32_t role_of(uint32_t binding) const { return binding_roles_[binding]; }
   // The ClusterRole called `name` or the Role `namespace_/name`; kNone when absent.
@@ -58,7 +61,9 @@ class Policy {
   void warn(const Origin& origin, std::string message);
 
   Inputs inputs_;
-  std::vector<std::vector<PolicyRule>> effective_rules_;
+  // Aggregated ClusterRoles get their computed rules here; other roles use their own.
+  std::vector<uint32_t> aggregated_index_;
+  std::vector<std::vector<PolicyRule>> aggregated_rules_;
   std::unordered_map<std::string, uint32_t> role_ids_;  // "ns/name", "/name" for ClusterRoles
   std::vector<uint32_t> binding_roles_;
   std::vector<uint32_t> cluster_bindings_;

@@ -5,13 +5,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace eksguard::rbac {
 namespace {
-
-using SubjectKey = std::tuple<SubjectKind, std::string, std::string>;
 
 // Collects subjects and their grants, keyed by (kind, name, namespace).
 class SubjectCollector {
@@ -19,14 +17,17 @@ class SubjectCollector {
   void add(const Policy& policy, uint32_t binding_id, uint32_t subject_index, uint32_t role) {
     const Binding& binding = policy.bindings()[binding_id];
     const Subject& subject = binding.subjects[subject_index];
-    SubjectKey key{subject.kind, subject.name,
-                   std::string(Policy::subject_namespace(binding, subject))};
-    auto [it, inserted] = index_.try_emplace(std::move(key), subjects_.size());
+    const std::string_view namespace_ = Policy::subject_namespace(binding, subject);
+    key_.clear();
+    key_.push_back(static_cast<char>('0' + static_cast<int>(subject.kind)));
+    key_.append(namespace_).push_back('\0');
+    key_.append(subject.name);
+    auto [it, inserted] = index_.try_emplace(key_, subjects_.size());
     if (inserted) {
       SubjectGrants grants;
       grants.kind = subject.kind;
       grants.name = subject.name;
-      grants.namespace_ = std::get<2>(it->first);
+      grants.namespace_ = std::string(namespace_);
       subjects_.push_back(std::move(grants));
     }
     std::vector<Via>& via = subjects_[it->second].via;
@@ -37,7 +38,8 @@ class SubjectCollector {
   std::vector<SubjectGrants> take() { return std::move(subjects_); }
 
  private:
-  std::map<SubjectKey, size_t> index_;
+  std::unordered_map<std::string, size_t> index_;  // kind, namespace, name
+  std::string key_;
   std::vector<SubjectGrants> subjects_;
 };
 

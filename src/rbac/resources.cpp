@@ -109,15 +109,13 @@ ResourceCatalog::ResourceCatalog() {
     for (std::string_view short_name : split_list(entry.short_names))
       resource.short_names.emplace_back(short_name);
     resource.namespaced = entry.namespaced;
-    resources_.push_back(std::move(resource));
+    add(std::move(resource));
   }
 }
 
 void ResourceCatalog::add(ApiResource resource) {
-  const bool known = std::any_of(resources_.begin(), resources_.end(), [&](const ApiResource& r) {
-    return r.group == resource.group && r.resource == resource.resource;
-  });
-  if (!known) resources_.push_back(std::move(resource));
+  if (known_.insert(resource.group + "/" + resource.resource).second)
+    resources_.push_back(std::move(resource));
 }
 
 void ResourceCatalog::add_inputs(const Inputs& inputs) {

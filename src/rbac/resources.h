@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "common/result.h"
@@ -46,6 +47,7 @@ class ResourceCatalog {
 
  private:
   std::vector<ApiResource> resources_;
+  std::unordered_set<std::string> known_;  // "group/resource" of every entry
 };
 
 }  // namespace eksguard::rbac
