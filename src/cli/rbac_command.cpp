@@ -1,0 +1,310 @@
+#include "cli/rbac_command.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "cli/app.h"
+#include "common/strings.h"
+#include "rbac/authorizer.h"
+#include "rbac/model.h"
+#include "rbac/policy.h"
+#include "rbac/queries.h"
+#include "rbac/render.h"
+#include "rbac/resources.h"
+
+namespace eksguard::cli {
+namespace {
+
+constexpr size_t kMaxWarningsShown = 20;
+
+int usage_error(std::string_view command, const std::string& message) {
+  std::cerr << "eksguard rbac " << command << ": " << message << "\n";
+  return kExitInput;
+}
+
+enum class Format { kText, kWide, kAscii, kJson };
+
+std::optional<Format> parse_format(std::string_view name, bool ascii_allowed) {
+  if (name == "text") return Format::kText;
+  if (name == "wide") return Format::kWide;
+  if (name == "json") return Format::kJson;
+  if (ascii_allowed && name == "ascii") return Format::kAscii;
+  return std::nullopt;
+}
+
+// The inputs, compiled, with the names a query may use.
+struct Loaded {
+  rbac::Policy policy;
+  rbac::ResourceCatalog catalog;
+  rbac::Diagnostics diagnostics() const { return {&policy.inputs().errors, &policy.warnings()}; }
+  bool had_errors() const { return !policy.inputs().errors.empty(); }
+};
+
+std::optional<Loaded> load(std::string_view command, const std::vector<std::string>& paths) {
+  rbac::Inputs inputs = rbac::load_inputs(paths);
+  if (inputs.roles.empty() && inputs.bindings.empty()) {
+    for (const InputError& error : inputs.errors)
+      std::cerr << fmt::format("{}:{}:{}: error: {}\n", error.file, error.line, error.column,
+                               error.message);
+    std::cerr << fmt::format(
+        "eksguard rbac {}: no RBAC objects (Roles, ClusterRoles, RoleBindings, "
+        "ClusterRoleBindings) in the inputs ({} Kubernetes objects read from {} files); give "
+        "manifests or a dump such as `kubectl get roles,clusterroles,rolebindings,"
+        "clusterrolebindings -A -o json`\n",
+        command, inputs.objects, inputs.files.size());
+    return std::nullopt;
+  }
+  rbac::ResourceCatalog catalog;
+  catalog.add_inputs(inputs);
+  return Loaded{rbac::Policy::compile(std::move(inputs)), std::move(catalog)};
+}
+
+// For text output: errors and (a bounded number of) warnings on stderr.
+void print_diagnostics(const Loaded& loaded) {
+  for (const InputError& error : loaded.policy.inputs().errors)
+    std::cerr << fmt::format("{}:{}:{}: error: {}\n", error.file, error.line, error.column,
+                             error.message);
+  const auto& warnings = loaded.policy.warnings();
+  for (size_t i = 0; i < warnings.size() && i < kMaxWarningsShown; ++i)
+    std::cerr << fmt::format("{}:{}:{}: warning: {}\n", warnings[i].file, warnings[i].line,
+                             warnings[i].column, warnings[i].message);
+  if (warnings.size() > kMaxWarningsShown)
+    std::cerr << fmt::format("… and {} more warnings (all of them are in --format json)\n",
+                             warnings.size() - kMaxWarningsShown);
+}
+
+// Splits `VERB RESOURCE [NAME] PATH...` (see the header for how NAME is told from a path).
+struct QueryArgs {
+  std::string verb;
+  std::string resource;
+  std::string name;
+  std::vector<std::string> paths;
+};
+
+std::optional<QueryArgs> split_query_args(const std::vector<std::string>& args,
+                                          const std::string& explicit_name, std::string& error) {
+  if (args.size() < 3) {
+    error = "expected VERB RESOURCE[/SUBRESOURCE] [NAME] PATH... (at least one input)";
+    return std::nullopt;
+  }
+  QueryArgs out{args[0], args[1], explicit_name, {}};
+  size_t first_path = 2;
+  std::error_code ec;
+  if (explicit_name.empty() && args.size() > 3 && args[2] != "-" &&
+      !std::filesystem::exists(args[2], ec)) {
+    out.name = args[2];
+    first_path = 3;
+  }
+  out.paths.assign(args.begin() + static_cast<std::ptrdiff_t>(first_path), args.end());
+  return out;
+}
+
+std::optional<rbac::UserInfo> user_from_flags(const std::string& as,
+                                              const std::string& service_account,
+                                              const std::vector<std::string>& groups,
+                                              std::string& error) {
+  std::string name = as;
+  if (!service_account.empty()) {
+    if (!as.empty()) {
+      error = "give --as or --sa, not both";
+      return std::nullopt;
+    }
+    const size_t colon = service_account.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == service_account.size()) {
+      error = fmt::format("--sa must be NAMESPACE:NAME, not `{}`", service_account);
+      return std::nullopt;
+    }
+    name = std::string(rbac::kServiceAccountPrefix) + service_account;
+  }
+  if (name.empty()) {
+    error = "say whose permissions to check: --as USER or --sa NAMESPACE:NAME";
+    return std::nullopt;
+  }
+  if (name.starts_with("arn:")) {
+    error = fmt::format(
+        "`{}` is an IAM principal; mapping IAM principals to Kubernetes users (aws-auth, access "
+        "entries) is not supported yet: give the Kubernetes user name and --as-group",
+        name);
+    return std::nullopt;
+  }
+  return rbac::make_user(std::move(name), groups);
+}
+
+}  // namespace
+
+RbacCommand::RbacCommand(CLI::App& app) {
+  command_ = app.add_subcommand("rbac", "Kubernetes RBAC analysis: who-can, lookup, can-i, matrix");
+  command_->require_subcommand(1);
+
+  who_can_ = command_->add_subcommand(
+      "who-can", "Subjects allowed VERB on RESOURCE[/SUBRESOURCE] [NAME] (or a non-resource URL)");
+  lookup_ = command_->add_subcommand("lookup", "Roles bound to subjects, and where from");
+  can_i_ = command_->add_subcommand("can-i", "Whether a user may do something, and why");
+  matrix_ = command_->add_subcommand("matrix", "What a user may do: resources × verbs");
+
+  for (CLI::App* sub : {who_can_, lookup_, can_i_, matrix_}) {
+    sub->add_option("args", args_,
+                    sub == lookup_   ? "[SUBJECT] PATH..."
+                    : sub == matrix_ ? "PATH... (files, directories, - for stdin)"
+                                     : "VERB RESOURCE[/SUBRESOURCE] [NAME] PATH...")
+        ->required();
+    sub->add_option("--format,-o", format_, sub == matrix_ ? "text|ascii|json" : "text|wide|json")
+        ->capture_default_str();
+    sub->add_flag("--no-privileged-groups", no_privileged_groups_,
+                  "RBAC alone: do not allow system:masters before RBAC as the API server does");
+  }
+  for (CLI::App* sub : {who_can_, can_i_, matrix_})
+    sub->add_option("--namespace,-n", namespace_, "Namespace of the request");
+  for (CLI::App* sub : {who_can_, can_i_})
+    sub->add_option("--name", name_, "Object name (instead of the NAME positional)");
+  who_can_->add_flag("--all-namespaces,-A", all_namespaces_, "RoleBindings of every namespace");
+  lookup_->add_option("--kind,-k", kind_, "Only subjects of this kind: user|group|serviceaccount");
+  for (CLI::App* sub : {can_i_, matrix_}) {
+    sub->add_option("--as", as_, "User name (system:serviceaccount:NS:NAME for a service account)");
+    // One value per occurrence, so the inputs that follow are not taken for groups.
+    sub->add_option("--as-group", as_groups_, "Group of the user (repeatable)")
+        ->allow_extra_args(false);
+  }
+  matrix_->add_option("--sa", service_account_, "Service account NAMESPACE:NAME");
+  matrix_->add_option("--verbs", verbs_,
+                      "Comma-separated verbs (default list,create,update,delete)");
+}
+
+int RbacCommand::execute() const {
+  if (who_can_->parsed()) return who_can();
+  if (lookup_->parsed()) return lookup();
+  if (can_i_->parsed()) return can_i();
+  if (matrix_->parsed()) return matrix();
+  return kExitInput;
+}
+
+int RbacCommand::who_can() const {
+  const auto format = parse_format(format_, false);
+  if (!format)
+    return usage_error("who-can", fmt::format("unknown format `{}` (text, wide, json)", format_));
+  if (all_namespaces_ && !namespace_.empty())
+    return usage_error("who-can", "give -n NAMESPACE or -A, not both");
+  std::string error;
+  const auto args = split_query_args(args_, name_, error);
+  if (!args) return usage_error("who-can", error);
+  auto loaded = load("who-can", args->paths);
+  if (!loaded) return kExitInput;
+  // Without -n, the namespace kubectl uses when the kubeconfig names none.
+  const std::string ns = all_namespaces_      ? std::string()
+                         : namespace_.empty() ? "default"
+                                              : namespace_;
+  auto request = rbac::parse_request(loaded->catalog, args->verb, args->resource, args->name, ns);
+  if (!request) return usage_error("who-can", request.error().message);
+  const rbac::WhoCanQuery query{std::move(*request), all_namespaces_, !no_privileged_groups_};
+  const rbac::WhoCanAnswer answer = rbac::who_can(loaded->policy, query);
+  if (*format == Format::kJson) {
+    rbac::write_who_can_json(std::cout, loaded->policy, query, answer, loaded->diagnostics());
+  } else {
+    print_diagnostics(*loaded);
+    rbac::write_who_can_text(std::cout, loaded->policy, query, answer, *format == Format::kWide);
+  }
+  std::cout.flush();
+  return loaded->had_errors() ? kExitInput : kExitOk;
+}
+
+int RbacCommand::lookup() const {
+  const auto format = parse_format(format_, false);
+  if (!format)
+    return usage_error("lookup", fmt::format("unknown format `{}` (text, wide, json)", format_));
+  rbac::LookupQuery query;
+  if (!kind_.empty()) {
+    if (kind_ == "user") {
+      query.kind = rbac::SubjectKind::kUser;
+    } else if (kind_ == "group") {
+      query.kind = rbac::SubjectKind::kGroup;
+    } else if (kind_ == "serviceaccount") {
+      query.kind = rbac::SubjectKind::kServiceAccount;
+    } else {
+      return usage_error(
+          "lookup", fmt::format("--kind must be user, group or serviceaccount, not `{}`", kind_));
+    }
+  }
+  // The first positional is the SUBJECT text unless it is an input.
+  std::vector<std::string> paths = args_;
+  std::error_code ec;
+  if (paths.size() > 1 && paths[0] != "-" && !std::filesystem::exists(paths[0], ec)) {
+    query.text = paths[0];
+    paths.erase(paths.begin());
+  }
+  if (query.text.starts_with("arn:"))
+    return usage_error("lookup",
+                       "looking up IAM principals (aws-auth, access entries) is not supported yet");
+  auto loaded = load("lookup", paths);
+  if (!loaded) return kExitInput;
+  const rbac::LookupAnswer answer = rbac::lookup(loaded->policy, query);
+  if (*format == Format::kJson) {
+    rbac::write_lookup_json(std::cout, loaded->policy, answer, loaded->diagnostics());
+  } else {
+    print_diagnostics(*loaded);
+    rbac::write_lookup_text(std::cout, loaded->policy, answer, *format == Format::kWide);
+  }
+  std::cout.flush();
+  return loaded->had_errors() ? kExitInput : kExitOk;
+}
+
+int RbacCommand::can_i() const {
+  const auto format = parse_format(format_, false);
+  if (!format || *format == Format::kWide)
+    return usage_error("can-i", fmt::format("unknown format `{}` (text, json)", format_));
+  std::string error;
+  const auto args = split_query_args(args_, name_, error);
+  if (!args) return usage_error("can-i", error);
+  auto user = user_from_flags(as_, {}, as_groups_, error);
+  if (!user) return usage_error("can-i", error);
+  auto loaded = load("can-i", args->paths);
+  if (!loaded) return kExitInput;
+  auto request =
+      rbac::parse_request(loaded->catalog, args->verb, args->resource, args->name, namespace_);
+  if (!request) return usage_error("can-i", request.error().message);
+  const rbac::Authorizer authorizer(loaded->policy, {.privileged_groups = !no_privileged_groups_});
+  const rbac::Decision decision = authorizer.authorize(*user, request->attributes);
+  if (*format == Format::kJson) {
+    rbac::write_can_i_json(std::cout, loaded->policy, *user, request->attributes, decision,
+                           loaded->diagnostics());
+  } else {
+    print_diagnostics(*loaded);
+    rbac::write_can_i_text(std::cout, loaded->policy, *user, request->attributes, decision);
+  }
+  std::cout.flush();
+  // RBAC only adds: a yes stands whatever else the inputs held; a no may be incomplete.
+  if (decision.allowed) return kExitOk;
+  return loaded->had_errors() ? kExitInput : kExitFindings;
+}
+
+int RbacCommand::matrix() const {
+  const auto format = parse_format(format_, true);
+  if (!format || *format == Format::kWide)
+    return usage_error("matrix", fmt::format("unknown format `{}` (text, ascii, json)", format_));
+  std::string error;
+  auto user = user_from_flags(as_, service_account_, as_groups_, error);
+  if (!user) return usage_error("matrix", error);
+  auto loaded = load("matrix", args_);
+  if (!loaded) return kExitInput;
+  rbac::MatrixQuery query{std::move(*user), namespace_, {}};
+  if (verbs_.empty()) {
+    query.verbs = {"list", "create", "update", "delete"};
+  } else {
+    for (std::string_view verb : split_list(verbs_)) query.verbs.emplace_back(verb);
+    if (query.verbs.empty()) return usage_error("matrix", "--verbs names no verb");
+  }
+  const auto rows = rbac::matrix(loaded->policy, loaded->catalog, query,
+                                 {.privileged_groups = !no_privileged_groups_});
+  if (*format == Format::kJson) {
+    rbac::write_matrix_json(std::cout, query, rows, loaded->diagnostics());
+  } else {
+    print_diagnostics(*loaded);
+    rbac::write_matrix_text(std::cout, query, rows, *format == Format::kAscii);
+  }
+  std::cout.flush();
+  return loaded->had_errors() ? kExitInput : kExitOk;
+}
+
+}  // namespace eksguard::cli
