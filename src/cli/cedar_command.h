@@ -13,10 +13,14 @@
 //   eksguard cedar validate --policies F --schema F
 //       strict-mode validation: every error and warning with its code, policy and snippet;
 //       exit 0 valid, 1 validation errors, 2 input error
+//   eksguard cedar schema k8s
+//       prints a built-in schema (cedar_schema_command.h)
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <string>
+
+#include "cli/cedar_schema_command.h"
 
 namespace eksguard::cli {
 
@@ -35,6 +39,7 @@ class CedarCommand {
   CLI::App* authorize_;
   CLI::App* check_parse_;
   CLI::App* validate_;
+  CedarSchemaCommand schema_command_;
 
   std::string policies_;
   std::string entities_;
