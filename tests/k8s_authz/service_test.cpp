@@ -123,8 +123,9 @@ TEST(K8sAuthzService, AuthorizationDecisionsNamePolicies) {
   Parsed denied(deny.body);
   EXPECT_FALSE(denied.flag("status.allowed"));
   EXPECT_TRUE(denied.flag("status.denied"));
-  EXPECT_EQ(denied.string("status.reason"),
-            R"(denied by Cedar policy "policy1" (rules.cedar:6:1): secrets in prod are off limits)");
+  EXPECT_EQ(
+      denied.string("status.reason"),
+      R"(denied by Cedar policy "policy1" (rules.cedar:6:1): secrets in prod are off limits)");
 
   const WebhookReply none =
       f.service->authorize(resource_sar("bob", "[]", "get", "", "pods", "dev"));
@@ -232,16 +233,16 @@ TEST(K8sAuthzService, BreakGlassIdentitiesAreNeverDenied) {
   EXPECT_EQ(admin.outcome, "no-opinion");
   EXPECT_NE(Parsed(admin.body).string("status.reason").find("break-glass"), std::string::npos);
   EXPECT_EQ(f.service
-                ->authorize(resource_sar("system:serviceaccount:eksguard:webhook", "[]", "get",
-                                         "", "configmaps", "eksguard"))
+                ->authorize(resource_sar("system:serviceaccount:eksguard:webhook", "[]", "get", "",
+                                         "configmaps", "eksguard"))
                 .outcome,
             "no-opinion");
-  EXPECT_EQ(f.service
-                ->admit(admission_review("CREATE", "admin", R"(["system:masters"])", "", "v1",
-                                         "ConfigMap", "configmaps", "cm", "default",
-                                         config_map("cm")))
-                .outcome,
-            "allow");
+  EXPECT_EQ(
+      f.service
+          ->admit(admission_review("CREATE", "admin", R"(["system:masters"])", "", "v1",
+                                   "ConfigMap", "configmaps", "cm", "default", config_map("cm")))
+          .outcome,
+      "allow");
   EXPECT_EQ(f.service->counters().break_glass, 3U);
 }
 
@@ -270,8 +271,9 @@ TEST(K8sAuthzService, BrokenPolicyKeepsTheLastGoodSet) {
             std::string::npos);
 
   // A policy that parses but does not validate against the schema is rejected as well.
-  write(f.dir.path() / "zz-broken.cedar",
-        R"(permit (principal, action, resource is k8s::Resource) when { resource.colour == "red" };)");
+  write(
+      f.dir.path() / "zz-broken.cedar",
+      R"(permit (principal, action, resource is k8s::Resource) when { resource.colour == "red" };)");
   reload = f.service->poll();
   ASSERT_TRUE(reload.has_value());
   EXPECT_FALSE(reload->ok);
@@ -392,8 +394,9 @@ TEST(K8sAuthzService, BadInputGetsAClearClientError) {
           {"resourceAttributes": {"verb": "list", "resource": "pods", "labelSelector":
           {"rawSelector": "a in b"}}}})",
        400, "labelSelector.rawSelector: at column"},
-      {"missing request", true, R"({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview"})",
-       400, "request: missing"},
+      {"missing request", true,
+       R"({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview"})", 400,
+       "request: missing"},
       {"unknown operation", true,
        R"({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": "1",
           "kind": {"version": "v1", "kind": "Pod"}, "operation": "PATCH", "userInfo": {}}})",
@@ -409,7 +412,8 @@ TEST(K8sAuthzService, BadInputGetsAClearClientError) {
        400, "request.kind.kind: missing"},
   };
   for (const Case& c : cases) {
-    const WebhookReply reply = c.admission ? f.service->admit(c.body) : f.service->authorize(c.body);
+    const WebhookReply reply =
+        c.admission ? f.service->admit(c.body) : f.service->authorize(c.body);
     EXPECT_EQ(reply.http_status, c.status) << c.name;
     EXPECT_EQ(reply.outcome, "error") << c.name;
     Parsed status(reply.body);
