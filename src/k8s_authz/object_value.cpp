@@ -73,8 +73,20 @@ constexpr std::array kKindMapFields = {
     KindMapField{"LimitRange", "limits", "maxLimitRequestRatio"},
 };
 
+// Every key of the two tables, sorted: most fields are not maps, and one binary search rules
+// them out before the tables are scanned.
+constexpr auto kMapKeys = [] {
+  std::array<std::string_view, kMapFields.size() + kKindMapFields.size()> keys{};
+  size_t count = 0;
+  for (const MapField& field : kMapFields) keys[count++] = field.key;
+  for (const KindMapField& field : kKindMapFields) keys[count++] = field.key;
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}();
+
 MapShape map_shape(std::string_view kind, std::string_view parent, std::string_view key,
                    uint32_t depth) {
+  if (!std::binary_search(kMapKeys.begin(), kMapKeys.end(), key)) return MapShape::kNone;
   for (const MapField& field : kMapFields) {
     if (field.key == key && (field.parent.empty() || field.parent == parent)) return field.shape;
   }
@@ -203,22 +215,34 @@ class Converter {
   }
 
   // A record from entries_[start..]: sorted by key, a repeated key keeping its last value as
-  // the API server's decoder does.
+  // the API server's decoder does. Objects have few fields, often already in order, so a
+  // stable insertion sort beats std::stable_sort (and allocates nothing).
   Value make_record(size_t start) {
-    const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(start);
-    std::stable_sort(first, entries_.end(),
-                     [](const RecordEntry& a, const RecordEntry& b) { return a.key < b.key; });
-    auto write = first;
-    for (auto read = first; read != entries_.end(); ++read) {
+    RecordEntry* first = entries_.data() + start;
+    RecordEntry* last = entries_.data() + entries_.size();
+    const auto by_key = [](const RecordEntry& a, const RecordEntry& b) { return a.key < b.key; };
+    if (last - first > 32) {
+      std::stable_sort(first, last, by_key);  // large objects: no quadratic worst case
+    }
+    for (RecordEntry* next = first + 1; next < last; ++next) {
+      const RecordEntry entry = *next;
+      RecordEntry* hole = next;
+      while (hole > first && by_key(entry, *(hole - 1))) {
+        *hole = *(hole - 1);
+        --hole;
+      }
+      *hole = entry;
+    }
+    RecordEntry* write = first;
+    for (RecordEntry* read = first; read < last; ++read) {
       if (write != first && (write - 1)->key == read->key) {
         *(write - 1) = *read;
       } else {
         *write++ = *read;
       }
     }
-    entries_.erase(write, entries_.end());
-    const Value record = cedar::make_record(
-        arena_, std::span<RecordEntry>(entries_.data() + start, entries_.size() - start));
+    const Value record = Value::from_canonical_record(
+        arena_.copy(std::span<const RecordEntry>(first, static_cast<size_t>(write - first))));
     entries_.resize(start);
     return record;
   }

@@ -501,8 +501,9 @@ bool check_type_meta(Reader& reader, dom::object root, std::string_view kind,
       !reader.string(root, "kind", "", found_kind, true)) {
     return false;
   }
-  if (api_version != fmt::format("{}/v1", group) &&
-      api_version != fmt::format("{}/v1beta1", group)) {
+  const std::string_view version =
+      api_version.starts_with(group) ? api_version.substr(group.size()) : std::string_view();
+  if (version != "/v1" && version != "/v1beta1") {
     return reader.fail(fmt::format("apiVersion: expected `{0}/v1` or `{0}/v1beta1`, found `{1}`",
                                    group, api_version));
   }
