@@ -17,6 +17,30 @@ class EntitiesLoader {
       : schema_(schema), limits_(limits) {
     store_.arena_ = std::make_unique<Arena>();
   }
+  EntitiesLoader(std::unique_ptr<Arena> arena, const EntitiesLimits& limits)
+      : schema_(nullptr), limits_(limits) {
+    store_.arena_ = std::move(arena);
+  }
+
+  Result<Entities> load_values(std::span<const EntityInit> entities) {
+    store_.entities_.reserve(entities.size());
+    parents_.reserve(entities.size());
+    store_.index_.reserve(entities.size() * 2);
+    for (const EntityInit& init : entities) {
+      Entity entity;
+      entity.uid = init.uid;
+      entity.attrs = init.attrs;
+      entity.tags = init.tags;
+      std::vector<uint32_t> parents;
+      parents.reserve(init.parents.size());
+      for (const EntityUid* parent : init.parents) parents.push_back(number(parent));
+      if (auto added = add(entity, std::move(parents), nullptr); !added) {
+        return Unexpected(added.error());
+      }
+    }
+    if (auto closed = close(); !closed) return Unexpected(closed.error());
+    return std::move(store_);
+  }
 
   Result<Entities> load(const doc::Node& root) {
     if (!root.is_sequence()) {
@@ -125,11 +149,19 @@ class EntitiesLoader {
         parents.push_back(number(*parent_uid));
       }
     }
-    const uint32_t index = number(*uid);
+    return add(entity, std::move(parents), uid_node);
+  }
+
+  // Adds `entity` unless the same uid was already added with the same content.
+  Status add(const Entity& entity, std::vector<uint32_t> parents, const doc::Node* at) {
+    const uint32_t index = number(entity.uid);
     if (const int32_t existing = store_.entity_of_[index]; existing >= 0) {
       // Cedar accepts an entity listed twice when both entries say the same thing.
       if (same_entity(existing, entity, parents)) return Ok{};
-      return position_error(*uid_node, fmt::format("duplicate entity entry `{}`", name));
+      std::string message =
+          fmt::format("duplicate entity entry `{}`", to_cedar_string(*entity.uid));
+      if (at == nullptr) return fail(std::move(message));
+      return fail(std::move(message), at->position().line, at->position().column);
     }
     store_.entity_of_[index] = static_cast<int32_t>(store_.entities_.size());
     store_.entities_.push_back(entity);
@@ -328,6 +360,12 @@ Entities::~Entities() = default;
 Result<Entities> Entities::from_json(const doc::Node& root, const Schema* schema,
                                      const EntitiesLimits& limits) {
   return EntitiesLoader(schema, limits).load(root);
+}
+
+Result<Entities> Entities::from_values(std::unique_ptr<Arena> arena,
+                                       std::span<const EntityInit> entities,
+                                       const EntitiesLimits& limits) {
+  return EntitiesLoader(std::move(arena), limits).load_values(entities);
 }
 
 Result<Entities> Entities::from_json_text(std::string_view text, std::string_view file,

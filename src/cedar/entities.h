@@ -38,6 +38,15 @@ struct Entity {
   std::span<const uint32_t> ancestors;  // indices of ancestor uids, sorted
 };
 
+// One entity handed to Entities::from_values: its attributes and tags are records, and every
+// uid, string and value it refers to lives in the arena given with it.
+struct EntityInit {
+  const EntityUid* uid = nullptr;
+  Value attrs;  // a record
+  Value tags;   // a record
+  std::span<const EntityUid* const> parents;
+};
+
 struct EntitiesLimits {
   // Total ancestor entries after the transitive closure (deep hierarchies grow quadratically).
   size_t max_closure_entries = size_t{50} << 20;
@@ -57,6 +66,14 @@ class Entities {
   static Result<Entities> from_json_text(std::string_view text, std::string_view file,
                                          const Schema* schema = nullptr,
                                          const EntitiesLimits& limits = {});
+
+  // Builds a store straight from values, without JSON or a schema (the fast path for callers
+  // that construct entities in code, such as the Kubernetes webhooks). `arena` holds everything
+  // the entities refer to and is taken over by the store. The same rules as from_json apply: a
+  // uid listed twice must say the same thing both times, and a cycle is an error.
+  static Result<Entities> from_values(std::unique_ptr<Arena> arena,
+                                      std::span<const EntityInit> entities,
+                                      const EntitiesLimits& limits = {});
 
   // The entity with this uid, or nullptr.
   const Entity* find(const EntityUid& uid) const;

@@ -408,9 +408,11 @@ void print_response(const PolicySet& policies, const cedar::Response& response) 
 
 }  // namespace
 
-CedarCommand::CedarCommand(CLI::App& app) {
-  command_ = app.add_subcommand(
-      "cedar", "Cedar policies: authorize requests, validate, check syntax, format, translate");
+CedarCommand::CedarCommand(CLI::App& app)
+    : command_(app.add_subcommand("cedar",
+                                  "Cedar policies: authorize requests, validate, check syntax, "
+                                  "format, translate, schemas")),
+      schema_command_(*command_) {
   command_->require_subcommand(1);
 
   authorize_ = command_->add_subcommand(
@@ -461,6 +463,7 @@ int CedarCommand::execute() const {
   if (authorize_->parsed()) return authorize();
   if (check_parse_->parsed()) return check_parse();
   if (validate_->parsed()) return validate();
+  if (schema_command_.selected()) return schema_command_.execute();
   return kExitInput;
 }
 

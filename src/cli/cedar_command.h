@@ -19,6 +19,8 @@
 //   eksguard cedar translate ... (cedar_translate_command.h)
 // Policies are Cedar text or the JSON policy format (EST): a `.json` file or text starting with
 // `{` is JSON unless --policy-format says otherwise.
+//   eksguard cedar schema k8s
+//       prints a built-in schema (cedar_schema_command.h)
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "cedar/parser.h"
+#include "cli/cedar_schema_command.h"
 
 namespace eksguard::cli {
 
@@ -53,6 +56,7 @@ class CedarCommand {
   CLI::App* validate_;
   std::unique_ptr<CedarFormatCommand> format_;
   std::unique_ptr<CedarTranslateCommand> translate_;
+  CedarSchemaCommand schema_command_;
 
   std::string policies_;
   std::string entities_;

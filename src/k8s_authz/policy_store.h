@@ -1,0 +1,106 @@
+// The webhook's policies: every `*.cedar` file of one directory (a ConfigMap mounted there
+// works: its `..data` symlink swap is seen as a change), parsed, optionally validated against
+// the Kubernetes schema, and compiled into one immutable PolicyStore that many threads read.
+//
+// A store is all or nothing: when one file does not parse or validate, load() fails with every
+// diagnostic (file:line:column and a caret snippet) and the caller keeps its previous store, so
+// a broken edit never replaces a working policy set.
+//
+// Each file keeps its own PolicySet, so a decision names the policy by its id (`@id("…")` or
+// `policyN`, numbered per file in text order), its file, line and column. Cedar's semantics
+// over the union of the files are kept: any satisfied forbid denies, else any satisfied permit
+// allows.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cedar/authorizer.h"
+#include "cedar/policy_set.h"
+#include "cedar/schema/schema.h"
+#include "common/result.h"
+
+namespace eksguard::k8s_authz {
+
+struct StoreLimits {
+  size_t max_files = 1000;
+  size_t max_file_bytes = size_t{4} << 20;
+};
+
+struct PolicyFile {
+  std::string name;  // the file name inside the directory
+  cedar::PolicySet policies;
+};
+
+// One policy of the store, as a decision reports it.
+struct PolicyRef {
+  const PolicyFile* file = nullptr;
+  uint32_t index = 0;  // into file->policies.policies()
+
+  const cedar::Policy& policy() const { return file->policies.policies()[index]; }
+  // `"policy1" (owner.cedar:12:1)`, or with an @id: `"no-exec" (owner.cedar:3:1)`.
+  std::string describe() const;
+};
+
+struct PolicyEvaluationError {
+  PolicyRef policy;
+  std::string message;
+};
+
+// The combined answer of every file for one request.
+struct StoreDecision {
+  std::vector<PolicyRef> forbids;  // satisfied forbid policies
+  std::vector<PolicyRef> permits;  // satisfied permit policies (filled when no forbid matched)
+  std::vector<PolicyEvaluationError> errors;
+};
+
+class PolicyStore {
+ public:
+  // Reads, parses and (with a schema) validates every `*.cedar` regular file of `directory`
+  // (symlinks followed, names starting with `.` skipped), in name order.
+  static Result<std::shared_ptr<const PolicyStore>> load(const std::filesystem::path& directory,
+                                                         const cedar::Schema* schema,
+                                                         const StoreLimits& limits = {});
+  // The same from in-memory files (name, text); for tests and tools.
+  static Result<std::shared_ptr<const PolicyStore>> from_texts(
+      std::span<const std::pair<std::string, std::string>> files, const cedar::Schema* schema);
+
+  std::span<const PolicyFile> files() const { return files_; }
+  size_t policy_count() const;
+
+  StoreDecision decide(const cedar::Request& request, const cedar::Entities& entities) const;
+
+ private:
+  explicit PolicyStore(std::vector<PolicyFile> files) : files_(std::move(files)) {}
+  static Result<std::shared_ptr<const PolicyStore>> assemble(
+      std::vector<PolicyFile> files, const std::vector<std::string>& problems);
+
+  std::vector<PolicyFile> files_;
+};
+
+// A snapshot of a directory's entries (names, symlink targets, inode, size and modification
+// time of what they point to, hidden entries included); two snapshots differ when anything a
+// load would read may have changed. Polling this is cheap enough to do every few seconds.
+class DirectorySnapshot {
+ public:
+  static DirectorySnapshot take(const std::filesystem::path& directory);
+  friend bool operator==(const DirectorySnapshot&, const DirectorySnapshot&) = default;
+
+ private:
+  struct Entry {
+    std::string name;
+    std::string link_target;
+    uint64_t device = 0, inode = 0, size = 0;
+    int64_t mtime_ns = 0;
+    bool exists = false;
+    friend bool operator==(const Entry&, const Entry&) = default;
+  };
+  bool readable_ = false;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace eksguard::k8s_authz

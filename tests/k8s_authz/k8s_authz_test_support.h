@@ -1,0 +1,121 @@
+// Builders for SubjectAccessReview / AdmissionReview bodies and a one-call "does this policy
+// text match this review" helper, shared by the webhook tests.
+#pragma once
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "k8s_authz/policy_store.h"
+#include "k8s_authz/review.h"
+
+namespace eksguard::k8s_authz::testing {
+
+// A v1 SubjectAccessReview for a resource request; `extra_attributes` is spliced into
+// resourceAttributes (e.g. R"("labelSelector": {...})").
+inline std::string resource_sar(std::string_view user, std::string_view groups_json,
+                                std::string_view verb, std::string_view group,
+                                std::string_view resource, std::string_view namespace_ = "",
+                                std::string_view extra_attributes = "",
+                                std::string_view name = "") {
+  std::string attributes = fmt::format(
+      R"("verb": "{}", "group": "{}", "version": "v1", "resource": "{}")", verb, group, resource);
+  if (!namespace_.empty()) attributes += fmt::format(R"(, "namespace": "{}")", namespace_);
+  if (!name.empty()) attributes += fmt::format(R"(, "name": "{}")", name);
+  if (!extra_attributes.empty()) attributes += fmt::format(", {}", extra_attributes);
+  return fmt::format(
+      R"({{"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",
+          "spec": {{"user": "{}", "groups": {}, "resourceAttributes": {{{}}}}}}})",
+      user, groups_json, attributes);
+}
+
+// A v1 AdmissionReview; `object` and `old_object` are JSON objects or "" (left out).
+inline std::string admission_review(std::string_view operation, std::string_view user,
+                                    std::string_view groups_json, std::string_view group,
+                                    std::string_view version, std::string_view kind,
+                                    std::string_view resource, std::string_view name,
+                                    std::string_view namespace_, std::string_view object,
+                                    std::string_view old_object = "") {
+  std::string request = fmt::format(
+      R"("uid": "705ab4f5-6393-11e8-b7cc-42010a800002",
+         "kind": {{"group": "{0}", "version": "{1}", "kind": "{2}"}},
+         "resource": {{"group": "{0}", "version": "{1}", "resource": "{3}"}},
+         "name": "{4}", "namespace": "{5}", "operation": "{6}",
+         "userInfo": {{"username": "{7}", "groups": {8}}})",
+      group, version, kind, resource, name, namespace_, operation, user, groups_json);
+  if (!object.empty()) request += fmt::format(R"(, "object": {})", object);
+  if (!old_object.empty()) request += fmt::format(R"(, "oldObject": {})", old_object);
+  return fmt::format(
+      R"({{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {{{}}}}})",
+      request);
+}
+
+// A ConfigMap in `default` with the given labels JSON (e.g. R"({"owner": "x"})" or "").
+inline std::string config_map(std::string_view name, std::string_view labels_json = "") {
+  std::string metadata = fmt::format(R"("name": "{}", "namespace": "default")", name);
+  if (!labels_json.empty()) metadata += fmt::format(R"(, "labels": {})", labels_json);
+  return fmt::format(
+      R"({{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {{{}}}, "data": {{"k": "v"}}}})",
+      metadata);
+}
+
+enum class Match { kPermit, kForbid, kNone, kError };
+
+inline std::string_view to_string(Match match) {
+  switch (match) {
+    case Match::kPermit:
+      return "permit";
+    case Match::kForbid:
+      return "forbid";
+    case Match::kNone:
+      return "none";
+    case Match::kError:
+      return "error";
+  }
+  return "?";
+}
+
+// Evaluates `policies` (no schema) for a decoded review. Errors as kError (with the message in
+// the test log) when no policy was satisfied.
+inline Match evaluate(std::string_view policies, const Review& review) {
+  const std::vector<std::pair<std::string, std::string>> files{
+      {"test.cedar", std::string(policies)}};
+  auto store = PolicyStore::from_texts(files, nullptr);
+  if (!store) {
+    ADD_FAILURE() << store.error().message;
+    return Match::kError;
+  }
+  const StoreDecision decision = (*store)->decide(*review.request, review.entities);
+  if (!decision.forbids.empty()) return Match::kForbid;
+  if (!decision.permits.empty()) return Match::kPermit;
+  if (!decision.errors.empty()) {
+    for (const auto& error : decision.errors) std::cerr << "  error: " << error.message << "\n";
+    return Match::kError;
+  }
+  return Match::kNone;
+}
+
+inline Match evaluate_sar(std::string_view policies, std::string_view body) {
+  auto review = decode_access_review(body);
+  if (!review) {
+    ADD_FAILURE() << review.error().message << "\nbody: " << body;
+    return Match::kError;
+  }
+  return evaluate(policies, *review);
+}
+
+inline Match evaluate_admission(std::string_view policies, std::string_view body) {
+  auto review = decode_admission_review(body);
+  if (!review) {
+    ADD_FAILURE() << review.error().message << "\nbody: " << body;
+    return Match::kError;
+  }
+  return evaluate(policies, *review);
+}
+
+}  // namespace eksguard::k8s_authz::testing
