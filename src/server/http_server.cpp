@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
@@ -202,7 +203,7 @@ struct HttpServer::Impl {
   std::optional<net::steady_timer> reload_timer;
   size_t next_worker = 0;
 
-  void log(std::string_view level, std::string_view event, std::string_view fields = {}) const;
+  void log(LogLevel level, std::string_view event, std::string_view fields = {}) const;
   std::shared_ptr<ssl::context> current_tls() {
     std::lock_guard lock(tls_mutex);
     return tls;
@@ -397,11 +398,12 @@ class Session : public std::enable_shared_from_this<Session> {
     } catch (const std::exception& error) {
       metrics().record_error(ErrorKind::kHandlerFailure);
       server_.log(
-          "error", "handler_failed",
+          LogLevel::kError, "handler_failed",
           fmt::format("path={} error={}", logfmt_value(route.path), logfmt_value(error.what())));
     } catch (...) {
       metrics().record_error(ErrorKind::kHandlerFailure);
-      server_.log("error", "handler_failed", fmt::format("path={}", logfmt_value(route.path)));
+      server_.log(LogLevel::kError, "handler_failed",
+                  fmt::format("path={}", logfmt_value(route.path)));
     }
     return Reply{500, status_body(500, "InternalError", "the request could not be handled"),
                  "application/json", "error"};
@@ -479,17 +481,17 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-void HttpServer::Impl::log(std::string_view level, std::string_view event,
-                           std::string_view fields) const {
+void HttpServer::Impl::log(LogLevel level, std::string_view event, std::string_view fields) const {
+  constexpr std::array<std::string_view, 3> kLevelNames = {"info", "warn", "error"};
   const std::time_t now = std::time(nullptr);
   std::string line = fmt::format("ts={:%Y-%m-%dT%H:%M:%SZ} level={} component=server event={}",
-                                 fmt::gmtime(now), level, event);
+                                 fmt::gmtime(now), kLevelNames[static_cast<size_t>(level)], event);
   if (!fields.empty()) {
     line += ' ';
     line += fields;
   }
   if (hooks.log) {
-    hooks.log(line);
+    hooks.log(level, line);
   } else {
     line += '\n';
     std::cerr << line << std::flush;
@@ -562,7 +564,7 @@ void HttpServer::Impl::on_accept(const error_code& ec, tcp::socket socket, size_
   if (ec) {
     // Out of descriptors and the like: count, note, and try again shortly (not in a tight loop).
     metrics->record_error(ErrorKind::kIo);
-    log("warn", "accept_failed", fmt::format("error={}", logfmt_value(ec.message())));
+    log(LogLevel::kWarn, "accept_failed", fmt::format("error={}", logfmt_value(ec.message())));
     if (!accept_retry) accept_retry.emplace(workers.front()->context);
     accept_retry->expires_after(std::chrono::milliseconds(50));
     accept_retry->async_wait([this](const error_code& cancelled) {
@@ -605,7 +607,7 @@ void HttpServer::Impl::check_tls_files() {
   key_stamp = key;
   auto loaded = load_tls(options.tls_cert_file, options.tls_key_file);
   if (!loaded) {
-    log("error", "tls_reload_failed",
+    log(LogLevel::kError, "tls_reload_failed",
         fmt::format("error={} action=keeping_previous_certificate",
                     logfmt_value(loaded.error().message)));
     return;
@@ -615,14 +617,15 @@ void HttpServer::Impl::check_tls_files() {
     tls = std::move(*loaded);
   }
   metrics->tls_reloaded();
-  log("info", "tls_reloaded", fmt::format("cert={}", logfmt_value(options.tls_cert_file)));
+  log(LogLevel::kInfo, "tls_reloaded", fmt::format("cert={}", logfmt_value(options.tls_cert_file)));
 }
 
 void HttpServer::Impl::wait_for_signals() {
   signals.emplace(workers.front()->context, SIGTERM, SIGINT);
   signals->async_wait([this](const error_code& ec, int signal) {
     if (ec) return;
-    log("info", "signal", fmt::format("signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+    log(LogLevel::kInfo, "signal",
+        fmt::format("signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT"));
     request_stop();
   });
 }
@@ -630,7 +633,7 @@ void HttpServer::Impl::wait_for_signals() {
 void HttpServer::Impl::request_stop() {
   if (stopping.exchange(true)) return;
   stop_requested.store(Clock::now().time_since_epoch().count());
-  log("info", "stopping", fmt::format("open_connections={}", open_connections.load()));
+  log(LogLevel::kInfo, "stopping", fmt::format("open_connections={}", open_connections.load()));
   net::post(workers.front()->context, [this] {
     error_code ignored;
     if (acceptor) acceptor->close(ignored);
@@ -658,7 +661,8 @@ void HttpServer::Impl::run_worker(Worker& worker) {
       break;
     } catch (const std::exception& error) {
       // A handler threw past its session: log it and keep serving the other connections.
-      log("error", "worker_exception", fmt::format("error={}", logfmt_value(error.what())));
+      log(LogLevel::kError, "worker_exception",
+          fmt::format("error={}", logfmt_value(error.what())));
     }
   }
   std::lock_guard lock(done_mutex);
@@ -750,7 +754,7 @@ void HttpServer::start() {
   for (auto& worker : impl.workers) {
     worker->thread = std::thread([&impl, w = worker.get()] { impl.run_worker(*w); });
   }
-  impl.log("info", "listening",
+  impl.log(LogLevel::kInfo, "listening",
            fmt::format("address={}:{} threads={} max_body_bytes={} max_connections={}",
                        impl.options.host, impl.port, impl.options.threads,
                        impl.options.max_body_bytes, impl.options.max_connections));
@@ -771,7 +775,7 @@ void HttpServer::wait() {
           Clock::time_point(Clock::duration(impl.stop_requested.load())) +
           impl.options.shutdown_timeout;
       if (impl.stopping.load() && Clock::now() > deadline) {
-        impl.log("warn", "shutdown_timeout",
+        impl.log(LogLevel::kWarn, "shutdown_timeout",
                  fmt::format("open_connections={}", impl.open_connections.load()));
         for (auto& worker : impl.workers) worker->context.stop();
         break;
@@ -782,7 +786,7 @@ void HttpServer::wait() {
   for (auto& worker : impl.workers) {
     if (worker->thread.joinable()) worker->thread.join();
   }
-  if (!impl.stopped_logged.exchange(true)) impl.log("info", "stopped", {});
+  if (!impl.stopped_logged.exchange(true)) impl.log(LogLevel::kInfo, "stopped", {});
 }
 
 int HttpServer::run() {

@@ -68,10 +68,14 @@ struct ServerOptions {
   bool handle_signals = false;  // stop gracefully on SIGTERM and SIGINT (the CLI sets this)
 };
 
+enum class LogLevel : uint8_t { kInfo, kWarn, kError };
+
 struct ServerHooks {
-  std::function<bool()> ready;                // /readyz; absent = ready
-  std::function<std::string()> metrics;       // appended to /metrics
-  std::function<void(std::string_view)> log;  // one line per event; absent = stderr
+  std::function<bool()> ready;           // /readyz; absent = ready
+  std::function<std::string()> metrics;  // appended to /metrics
+  // One logfmt line per event (start, stop, signal, certificate reload, failures; never one per
+  // request); absent = every line to stderr.
+  std::function<void(LogLevel, std::string_view)> log;
 };
 
 // Builds a ServerOptions field from text such as "127.0.0.1:10288" or "[::1]:8443".

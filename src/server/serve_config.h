@@ -30,8 +30,6 @@
 
 namespace eksguard::server {
 
-enum class LogLevel : uint8_t { kInfo, kWarn, kError };
-
 struct ServeConfig {
   ServerOptions server;
   std::string policy_dir;

@@ -63,7 +63,7 @@ class HttpServerTest : public ::testing::Test {
   ServerHooks quiet_hooks(std::function<bool()> ready = {}) {
     ServerHooks hooks;
     hooks.ready = std::move(ready);
-    hooks.log = [this](std::string_view line) {
+    hooks.log = [this](LogLevel, std::string_view line) {
       std::lock_guard lock(log_mutex_);
       logs_.emplace_back(line);
     };
