@@ -583,7 +583,8 @@ void HttpServer::Impl::on_accept(const error_code& ec, tcp::socket socket, size_
   metrics->connection_opened();
   auto session =
       std::make_shared<Session>(*this, *workers[worker], std::move(socket), current_tls());
-  net::post(workers[worker]->context, [session] { session->start(); });
+  // The handler holds the only reference, so the session ends on its own worker's thread.
+  net::post(workers[worker]->context, [session = std::move(session)] { session->start(); });
   accept_next();
 }
 
@@ -639,6 +640,8 @@ void HttpServer::Impl::request_stop() {
     if (acceptor) acceptor->close(ignored);
     if (accept_retry) accept_retry->cancel();
     if (reload_timer) reload_timer->cancel();
+    // A second SIGTERM or SIGINT now has its default effect: it ends a slow shutdown at once.
+    if (signals) signals->clear(ignored);
     if (signals) signals->cancel(ignored);
   });
   for (auto& worker : workers) {
