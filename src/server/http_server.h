@@ -60,7 +60,9 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};  // from the first byte of a request
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds write_timeout{30'000};
-  std::chrono::milliseconds idle_timeout{90'000};      // keep-alive wait for the next request
+  // Keep-alive wait for the next request: longer than Go clients' 90 s idle timeout (the API
+  // server's webhook client), so that they close first and never send on a closing connection.
+  std::chrono::milliseconds idle_timeout{120'000};
   std::chrono::milliseconds shutdown_timeout{15'000};  // in-flight work after stop()
   // How often the certificate and key files are checked for changes (cert-manager rotates
   // them in place); 0 disables reloading.

@@ -8,7 +8,7 @@
 //   maxBodyBytes: 1048576
 //   maxHeaderBytes: 16384
 //   maxConnections: 4096
-//   timeouts: {handshake: 10s, header: 10s, body: 30s, write: 30s, idle: 90s, shutdown: 15s}
+//   timeouts: {handshake: 10s, header: 10s, body: 30s, write: 30s, idle: 120s, shutdown: 15s}
 //   policyPollInterval: 5s           # how often the policy folder is checked for changes
 //   logLevel: info                   # info | warn | error
 //   validatePolicies: true
