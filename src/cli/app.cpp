@@ -5,6 +5,7 @@
 #include "cli/cedar_command.h"
 #include "cli/checks_command.h"
 #include "cli/scan_command.h"
+#include "cli/serve_command.h"
 
 namespace eksguard::cli {
 
@@ -15,6 +16,7 @@ int run(int argc, char** argv) {
   ScanCommand scan(app);
   ChecksCommand checks(app);
   CedarCommand cedar(app);
+  ServeCommand serve(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -24,6 +26,7 @@ int run(int argc, char** argv) {
   if (scan.selected()) return scan.execute();
   if (checks.selected()) return checks.execute();
   if (cedar.selected()) return cedar.execute();
+  if (serve.selected()) return serve.execute();
   return kExitInput;
 }
 
