@@ -3,17 +3,18 @@
 #   make demo     scan the bundled insecure example
 #   make test     unit + conformance tests, then the same tests under ASan+UBSan
 #   make bench    benchmarks (Google Benchmark and whole-process scan speed)
+#   make bench-serve  load test of `eksguard serve` over TLS on loopback (wrk + fixed-rate client)
 #   make fuzz     libFuzzer targets for FUZZ_SECONDS each (default 60)
 
 JOBS        ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 PACKAGES    := cmake g++ make pkg-config ccache libyaml-dev libsimdjson-dev libfmt-dev libcli11-dev \
-               libgtest-dev libgmock-dev
-BENCH_PACKAGES := libbenchmark-dev python3 python3-yaml
+               libgtest-dev libgmock-dev libboost-dev libssl-dev
+BENCH_PACKAGES := libbenchmark-dev python3 python3-yaml wrk openssl
 FUZZ_PACKAGES  := clang libclang-rt-14-dev
 
-.PHONY: all deps deps-bench deps-fuzz build demo test test-release test-asan bench fuzz fuzz-build \
+.PHONY: all deps deps-bench deps-fuzz build demo test test-release test-asan bench bench-serve fuzz fuzz-build \
         clean format
 
 all: build
@@ -62,6 +63,11 @@ bench: deps-bench
 	cmake --build build-bench -j $(JOBS)
 	./build-bench/eksguard_bench
 	python3 bench/scan_throughput.py --binary build-bench/eksguard
+
+bench-serve: deps-bench
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DEKSGUARD_BENCH=ON -DEKSGUARD_TESTS=OFF >/dev/null
+	cmake --build build-bench -j $(JOBS) --target eksguard eksguard_loadgen
+	python3 bench/serve_load.py --binary build-bench/eksguard --loadgen build-bench/eksguard_loadgen
 
 fuzz-build: deps-fuzz
 	CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEKSGUARD_FUZZ=ON \

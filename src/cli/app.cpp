@@ -6,6 +6,7 @@
 #include "cli/checks_command.h"
 #include "cli/rbac_command.h"
 #include "cli/scan_command.h"
+#include "cli/serve_command.h"
 
 namespace eksguard::cli {
 
@@ -17,6 +18,7 @@ int run(int argc, char** argv) {
   ChecksCommand checks(app);
   CedarCommand cedar(app);
   RbacCommand rbac(app);
+  ServeCommand serve(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -27,6 +29,7 @@ int run(int argc, char** argv) {
   if (checks.selected()) return checks.execute();
   if (cedar.selected()) return cedar.execute();
   if (rbac.selected()) return rbac.execute();
+  if (serve.selected()) return serve.execute();
   return kExitInput;
 }
 
