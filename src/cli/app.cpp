@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/aws_auth_command.h"
 #include "cli/cedar_command.h"
 #include "cli/checks_command.h"
 #include "cli/scan_command.h"
@@ -15,6 +16,7 @@ int run(int argc, char** argv) {
   ScanCommand scan(app);
   ChecksCommand checks(app);
   CedarCommand cedar(app);
+  AwsAuthCommand aws_auth(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -24,6 +26,7 @@ int run(int argc, char** argv) {
   if (scan.selected()) return scan.execute();
   if (checks.selected()) return checks.execute();
   if (cedar.selected()) return cedar.execute();
+  if (aws_auth.selected()) return aws_auth.execute();
   return kExitInput;
 }
 
