@@ -242,9 +242,12 @@ bool wildcard_or_system(std::string_view ns) {
 void check_entry(const AccessEntry& entry, const IdentityInputs& inputs,
                  const IdentityCheckOptions& options, const std::string& account,
                  Reporter& reporter) {
-  const SubjectPtr subject =
-      std::make_shared<const Subject>(Subject{access_entry_ref(entry), entry.origin.file});
+  // The entry and its policy associations come from different files (describe-access-entry,
+  // list-associated-access-policies): each finding names the file its position is in.
+  SubjectPtr subject;
   auto emit = [&](CheckId check, const Origin& origin, std::string message) {
+    if (!subject || subject->file != origin.file)
+      subject = std::make_shared<const Subject>(Subject{access_entry_ref(entry), origin.file});
     reporter.emit(check, subject, origin, std::move(message));
   };
   const auto arn = parse_arn(entry.principal_arn);
@@ -291,7 +294,8 @@ void check_entry(const AccessEntry& entry, const IdentityInputs& inputs,
            fmt::format("`{}` is put in group `{}`, which {}", who, group,
                        group == "system:masters" ? "bypasses RBAC" : "is bound to cluster-admin"));
     }
-    if (options.bound_groups && !contains(*options.bound_groups, group)) {
+    if (options.bound_groups && group != "system:masters" &&
+        !contains(*options.bound_groups, group)) {
       emit(CheckId::kEksAccessDanglingGroup, entry.origin,
            fmt::format("`{}` is put in group `{}`, which no RoleBinding or ClusterRoleBinding "
                        "names",
