@@ -94,7 +94,7 @@ class Parser {
                     const SectionLocator& locator, const std::string& path);
   std::optional<SsoMatcher> sso_field(const doc::Node& value, const SectionLocator& locator,
                                       const std::string& path);
-  bool validate(AwsAuthMapping& mapping, const SectionLocator& locator, const std::string& path);
+  bool validate(const AwsAuthMapping& mapping, doc::Position item, const SectionLocator& locator);
 
   AwsAuth& out_;
   const doc::Limits& limits_;
@@ -240,8 +240,8 @@ std::optional<SsoMatcher> Parser::sso_field(const doc::Node& value, const Sectio
   return sso;
 }
 
-bool Parser::validate(AwsAuthMapping& mapping, const SectionLocator& locator,
-                      const std::string& path) {
+bool Parser::validate(const AwsAuthMapping& mapping, doc::Position item,
+                      const SectionLocator& locator) {
   std::string problem;
   if (mapping.section == Section::kMapUsers) {
     if (mapping.arn.empty()) problem = "it has no userarn";
@@ -266,8 +266,8 @@ bool Parser::validate(AwsAuthMapping& mapping, const SectionLocator& locator,
   diagnose(
       AwsAuthProblem::kItemDropped, "aws-auth.item.dropped",
       fmt::format("{} item {} is ignored by the authenticator: {}{}", section_name(mapping.section),
-                  mapping.index, problem, locator.where(mapping.origin.position)),
-      locator.at(mapping.origin.position, path));
+                  mapping.index, problem, locator.where(item)),
+      mapping.origin);
   return false;
 }
 
@@ -343,7 +343,7 @@ void Parser::mapping_item(Section which, size_t index, const doc::Node& item,
         break;
     }
   }
-  if (!validate(mapping, locator, path)) return;
+  if (!validate(mapping, item.position(), locator)) return;
   if (mapping.sso) {
     const std::string partition = mapping.sso->partition.empty() ? "aws" : mapping.sso->partition;
     mapping.key = to_lower(fmt::format("arn:{}:iam::{}:role/AWSReservedSSO_{}_*", partition,

@@ -124,7 +124,10 @@ PlannedEntry plan_mapping(const AwsAuth& auth, const AwsAuthMapping& mapping,
   entry.source = fmt::format("{}[{}]", section_name(mapping.section), mapping.index);
   entry.origin = mapping.origin;
   entry.principal_arn = mapping.arn;
+  // A skipped item keeps what it said, so the commented-out entry shows it.
   auto skip = [&](std::string reason) {
+    entry.username = mapping.username;
+    entry.groups = mapping.groups;
     entry.migrate = false;
     entry.notes.push_back(std::move(reason));
     return entry;
@@ -227,7 +230,9 @@ MigrationPlan plan_migration(const AwsAuth& auth, const MigrationOptions& option
         diagnostic.code != "aws-auth.key.case")
       continue;
     PlannedEntry entry;
-    entry.source = diagnostic.origin.path;
+    const size_t data = diagnostic.origin.path.find("data.");
+    entry.source = data == std::string::npos ? diagnostic.origin.path
+                                             : diagnostic.origin.path.substr(data + 5);
     entry.origin = diagnostic.origin;
     entry.notes.push_back(diagnostic.message + "; fix it and run the migration again");
     plan.entries.push_back(std::move(entry));
@@ -354,46 +359,55 @@ std::string terraform_name(const PlannedEntry& entry) {
   return name;
 }
 
+using Attributes = std::vector<std::pair<std::string, std::string>>;
+
+// HCL attributes as `terraform fmt` aligns them: `=` in one column per block.
+void hcl_attributes(std::string& out, std::string_view prefix, std::string_view indent,
+                    const Attributes& attributes) {
+  size_t width = 0;
+  for (const auto& [key, value] : attributes) width = std::max(width, key.size());
+  for (const auto& [key, value] : attributes)
+    out += fmt::format("{}{}{:<{}} = {}\n", prefix, indent, key, width, value);
+}
+
+std::string hcl_list(const std::vector<std::string>& items) {
+  std::string list;
+  for (const std::string& item : items) list += (list.empty() ? "" : ", ") + quoted(item, true);
+  return "[" + list + "]";
+}
+
 void terraform_entry(std::string& out, const PlannedEntry& entry, std::string_view prefix) {
   const std::string name = terraform_name(entry);
+  Attributes attributes{{"cluster_name", "var.cluster_name"},
+                        {"principal_arn", quoted(entry.principal_arn, true)},
+                        {"type", quoted(entry.type.empty() ? "STANDARD" : entry.type, true)}};
+  if (!entry.username.empty()) attributes.emplace_back("user_name", quoted(entry.username, true));
+  if (!entry.groups.empty()) attributes.emplace_back("kubernetes_groups", hcl_list(entry.groups));
   out += fmt::format("{}resource \"aws_eks_access_entry\" \"{}\" {{\n", prefix, name);
-  out += fmt::format("{}  cluster_name      = var.cluster_name\n", prefix);
-  out += fmt::format("{}  principal_arn     = {}\n", prefix, quoted(entry.principal_arn, true));
-  out += fmt::format("{}  type              = \"{}\"\n", prefix,
-                     entry.type.empty() ? "STANDARD" : entry.type);
-  if (!entry.username.empty())
-    out += fmt::format("{}  user_name         = {}\n", prefix, quoted(entry.username, true));
-  if (!entry.groups.empty()) {
-    std::string list;
-    for (const std::string& group : entry.groups)
-      list += (list.empty() ? "" : ", ") + quoted(group, true);
-    out += fmt::format("{}  kubernetes_groups = [{}]\n", prefix, list);
-  }
+  hcl_attributes(out, prefix, "  ", attributes);
   out += std::string(prefix) + "}\n";
   for (size_t i = 0; i < entry.policies.size(); ++i) {
     const PlannedPolicy& policy = entry.policies[i];
     out += fmt::format("\n{}resource \"aws_eks_access_policy_association\" \"{}_{}\" {{\n", prefix,
                        name, i);
-    out += fmt::format("{}  cluster_name  = var.cluster_name\n", prefix);
-    out += fmt::format("{}  policy_arn    = {}\n", prefix, quoted(policy.policy_arn, true));
-    out += fmt::format("{}  principal_arn = aws_eks_access_entry.{}.principal_arn\n", prefix, name);
-    out += fmt::format("{}  access_scope {{\n{}    type = \"{}\"\n", prefix, prefix,
-                       policy.scope_type);
-    if (!policy.namespaces.empty()) {
-      std::string list;
-      for (const std::string& ns : policy.namespaces)
-        list += (list.empty() ? "" : ", ") + quoted(ns, true);
-      out += fmt::format("{}    namespaces = [{}]\n", prefix, list);
-    }
+    hcl_attributes(out, prefix, "  ",
+                   {{"cluster_name", "var.cluster_name"},
+                    {"policy_arn", quoted(policy.policy_arn, true)},
+                    {"principal_arn", fmt::format("aws_eks_access_entry.{}.principal_arn", name)}});
+    out += fmt::format("{}  access_scope {{\n", prefix);
+    Attributes scope{{"type", quoted(policy.scope_type, true)}};
+    if (!policy.namespaces.empty()) scope.emplace_back("namespaces", hcl_list(policy.namespaces));
+    hcl_attributes(out, prefix, "    ", scope);
     out += fmt::format("{}  }}\n{}}}\n", prefix, prefix);
   }
 }
 
 std::string render_terraform(const MigrationPlan& plan) {
   std::string out = header(plan, "#");
-  out += "\nvariable \"cluster_name\" {\n  type = string\n";
-  if (!plan.cluster_name.empty())
-    out += fmt::format("  default = {}\n", quoted(plan.cluster_name, true));
+  out += "\nvariable \"cluster_name\" {\n";
+  Attributes variable{{"type", "string"}};
+  if (!plan.cluster_name.empty()) variable.emplace_back("default", quoted(plan.cluster_name, true));
+  hcl_attributes(out, "", "  ", variable);
   out += "}\n";
   for (const PlannedEntry& entry : plan.entries) {
     out += "\n";

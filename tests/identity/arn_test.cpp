@@ -52,7 +52,8 @@ TEST(IdentityArn, TemplatesAreCaseSensitiveAndRenderLikeTheAuthenticator) {
   const CallerFacts facts{"111122223333", "alice@example.com", std::nullopt};
   EXPECT_EQ(render_template("u:{{SessionName}}", facts), "u:alice-example.com");
   EXPECT_EQ(render_template("u:{{SessionNameRaw}}", facts), "u:alice@example.com");
-  EXPECT_EQ(render_template("{{AccountID}}:{{AccessKeyID}}", facts), "111122223333:{{AccessKeyID}}");
+  EXPECT_EQ(render_template("{{AccountID}}:{{AccessKeyID}}", facts),
+            "111122223333:{{AccessKeyID}}");
 }
 
 TEST(IdentityArn, TemplateMatchingNeedsNonEmptyPlaceholders) {

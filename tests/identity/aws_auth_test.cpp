@@ -64,8 +64,7 @@ TEST(IdentityAwsAuth, MissingBarIsRejected) {
 TEST(IdentityAwsAuth, IndentationBugJoinsGroupsIntoOneString) {
   const AwsAuth auth = parse_aws_auth_file("aws-auth-indentation.yaml");
   ASSERT_EQ(auth.roles.size(), 1u);
-  EXPECT_EQ(auth.roles[0].groups,
-            std::vector<std::string>{"system:bootstrappers - system:nodes"});
+  EXPECT_EQ(auth.roles[0].groups, std::vector<std::string>{"system:bootstrappers - system:nodes"});
   EXPECT_TRUE(auth.diagnostics.empty());  // the authenticator sees nothing wrong
 }
 
@@ -94,7 +93,13 @@ TEST(IdentityAwsAuth, InvalidItemsAreDroppedOneAtATime) {
   EXPECT_EQ(auth.roles[1].username, "u:{{sessionName}}");
   EXPECT_TRUE(auth.users.empty());
   // Items 0 (userarn in mapRoles), 1 (rolearn and sso), 3 (a string) and mapUsers item 0.
-  EXPECT_EQ(diagnostics_with(auth, "aws-auth.item.dropped").size(), 4u);
+  const auto dropped = diagnostics_with(auth, "aws-auth.item.dropped");
+  ASSERT_EQ(dropped.size(), 4u);
+  EXPECT_EQ(dropped[0]->origin.position.line, 8u);
+  EXPECT_EQ(dropped[2]->origin.position.line, 19u);  // "- just a string"
+  EXPECT_EQ(dropped[2]->origin.position.column, 7u);
+  EXPECT_EQ(dropped[3]->origin.position.line, 24u);
+  EXPECT_EQ(dropped[3]->origin.path, "data.mapUsers[0]");
   EXPECT_EQ(diagnostics_with(auth, "aws-auth.field.ignored").size(), 2u);
   const auto unknown = diagnostics_with(auth, "aws-auth.key.unknown");
   ASSERT_EQ(unknown.size(), 2u);

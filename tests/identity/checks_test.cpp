@@ -44,20 +44,18 @@ TEST(IdentityChecks, AwsAuthLockoutRisksFirst) {
 }
 
 TEST(IdentityChecks, AwsAuthRiskyMappings) {
-  EXPECT_EQ(check_aws_auth("aws-auth.yaml"), (Counts{{"EKS-CM-003", 1},
-                                                     {"EKS-CM-006", 1},
-                                                     {"EKS-CM-007", 1},
-                                                     {"EKS-CM-010", 1}}));
+  EXPECT_EQ(check_aws_auth("aws-auth.yaml"),
+            (Counts{{"EKS-CM-003", 1}, {"EKS-CM-006", 1}, {"EKS-CM-007", 1}, {"EKS-CM-010", 1}}));
   IdentityCheckOptions options;
   options.cluster_account = "111122223333";
   EXPECT_EQ(check_aws_auth("aws-auth-duplicates-paths.yaml", options), (Counts{{"EKS-CM-003", 1},
-                                                                              {"EKS-CM-004", 1},
-                                                                              {"EKS-CM-005", 3},
-                                                                              {"EKS-CM-007", 2},
-                                                                              {"EKS-CM-008", 1},
-                                                                              {"EKS-CM-009", 1},
-                                                                              {"EKS-CM-010", 2},
-                                                                              {"EKS-CM-011", 1}}));
+                                                                               {"EKS-CM-004", 1},
+                                                                               {"EKS-CM-005", 3},
+                                                                               {"EKS-CM-007", 2},
+                                                                               {"EKS-CM-008", 1},
+                                                                               {"EKS-CM-009", 1},
+                                                                               {"EKS-CM-010", 2},
+                                                                               {"EKS-CM-011", 1}}));
 }
 
 TEST(IdentityChecks, FindingsPointAtTheEntry) {

@@ -55,13 +55,13 @@ TEST(IdentityInputs, JoinsListsDescriptionsAndPolicies) {
 }
 
 TEST(IdentityInputs, AccessPolicyTableKnowsManagedPolicies) {
-  EXPECT_TRUE(find_access_policy(
-                  "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
-                  ->cluster_admin);
+  EXPECT_TRUE(
+      find_access_policy("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
+          ->cluster_admin);
   EXPECT_NE(find_access_policy("arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"),
             nullptr);
-  EXPECT_FALSE(
-      find_access_policy("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy")->reads_secrets);
+  EXPECT_FALSE(find_access_policy("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy")
+                   ->reads_secrets);
   EXPECT_TRUE(find_access_policy("arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy")
                   ->reads_secrets);
   EXPECT_EQ(find_access_policy("arn:aws:eks::aws:cluster-access-policy/Nope"), nullptr);
@@ -107,8 +107,8 @@ TEST(IdentityInputs, UnrelatedDocumentsAreNotIdentityInputs) {
 // hardeneks' recorded describe-cluster (boto3 shape, no accessConfig): read in place.
 TEST(IdentityInputs, RecordedDescribeClusterWithoutAccessConfig) {
   std::filesystem::path path;
-  EKSGUARD_REQUIRE_SHARED("conformance/eks/hardeneks/check_endpoint_public_access/cluster_metadata.json",
-                          path);
+  EKSGUARD_REQUIRE_SHARED(
+      "conformance/eks/hardeneks/check_endpoint_public_access/cluster_metadata.json", path);
   const IdentityInputs inputs = collect_identity_inputs({path.string()});
   EXPECT_TRUE(inputs.errors.empty());
   ASSERT_TRUE(inputs.cluster);

@@ -36,7 +36,8 @@ TEST(IdentityResolver, AccessEntryWinsInMixedMode) {
   EXPECT_TRUE(admin.access_policies[0].policy->cluster_admin);
   EXPECT_TRUE(has_note(admin, "also maps this principal; the access entry wins"));
 
-  const Resolution dev = resolver.resolve("arn:aws:sts::111122223333:assumed-role/Developers/a@b.c");
+  const Resolution dev =
+      resolver.resolve("arn:aws:sts::111122223333:assumed-role/Developers/a@b.c");
   EXPECT_EQ(dev.source, AccessSource::kAwsAuthRole);
   EXPECT_EQ(dev.username, "dev:a-b.c");
   EXPECT_EQ(dev.groups, (std::vector<std::string>{"developers", "system:authenticated"}));
