@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include "identity/arn.h"
 #include "report/json_writer.h"
@@ -182,18 +183,15 @@ PlannedEntry plan_mapping(const AwsAuth& auth, const AwsAuthMapping& mapping,
 // Two user items that differ only in case name one IAM principal: one access entry each is
 // not possible, so the later ones are not migrated.
 void drop_same_principals(std::vector<PlannedEntry>& entries) {
+  std::unordered_map<std::string, size_t> first;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (!entries[i].migrate) continue;
-    for (size_t j = 0; j < i; ++j) {
-      if (!entries[j].migrate ||
-          to_lower(entries[j].principal_arn) != to_lower(entries[i].principal_arn))
-        continue;
-      entries[i].migrate = false;
-      entries[i].notes.push_back(
-          fmt::format("same principal as {}: an IAM principal can have only one access entry",
-                      entries[j].source));
-      break;
-    }
+    const auto [at, inserted] = first.emplace(to_lower(entries[i].principal_arn), i);
+    if (inserted) continue;
+    entries[i].migrate = false;
+    entries[i].notes.push_back(
+        fmt::format("same principal as {}: an IAM principal can have only one access entry",
+                    entries[at->second].source));
   }
 }
 
