@@ -27,11 +27,13 @@ class Reporter {
  public:
   explicit Reporter(std::vector<Finding>& out) : out_(out) {}
 
-  void emit(CheckId check, const SubjectPtr& subject, const Origin& origin, std::string message) {
+  Finding& emit(CheckId check, const SubjectPtr& subject, const Origin& origin,
+                std::string message) {
     Finding& finding = out_.emplace_back(check, subject);
     finding.message = std::move(message);
     finding.position = origin.position;
     finding.path = origin.path;
+    return finding;
   }
 
  private:
@@ -72,7 +74,13 @@ class AwsAuthChecks {
 
  private:
   void emit(CheckId check, const Origin& origin, std::string message) {
-    reporter_.emit(check, subject_, origin, std::move(message));
+    Finding& finding = reporter_.emit(check, subject_, origin, std::move(message));
+    // Under API the cluster never reads the ConfigMap: what it says no longer matters.
+    if (inputs_.cluster && inputs_.cluster->mode == AuthenticationMode::kApi) {
+      finding.severity = Severity::kInfo;
+      finding.set_note(
+          "the cluster's authentication mode is API: aws-auth is not read (remove the ConfigMap)");
+    }
   }
 
   void diagnostics() {
@@ -102,8 +110,7 @@ class AwsAuthChecks {
                        "access entry)",
                        mapping.arn, arn->path, caller_arn(*arn)));
     }
-    if (arn && (mapping.section == Section::kMapUsers || arn->type == PrincipalType::kUser) &&
-        arn->type == PrincipalType::kUser) {
+    if (arn && arn->type == PrincipalType::kUser) {
       emit(CheckId::kEksAwsAuthIamUsers, mapping.arn_origin,
            fmt::format("IAM user `{}` is mapped: users sign in with long-term access keys",
                        mapping.arn));
@@ -316,7 +323,7 @@ void check_entry(const AccessEntry& entry, const IdentityInputs& inputs,
 
 // Under API_AND_CONFIG_MAP (or an unknown mode) an access entry decides for its principal: the
 // aws-auth mapping of the same principal is dead weight that confuses reviews.
-void shadowed_mappings(const IdentityInputs& inputs, const Resolver& resolver, Reporter& reporter) {
+void shadowed_mappings(const Resolver& resolver, Reporter& reporter) {
   const AwsAuth* auth = resolver.aws_auth();
   if (auth == nullptr || !resolver.uses_aws_auth() || !resolver.uses_access_entries()) return;
   const SubjectPtr subject = std::make_shared<const Subject>(Subject{auth->ref, auth->origin.file});
@@ -334,7 +341,6 @@ void shadowed_mappings(const IdentityInputs& inputs, const Resolver& resolver, R
                                 entry->origin.position.line, to_string(resolver.mode())));
     }
   }
-  (void)inputs;
 }
 
 }  // namespace
@@ -352,7 +358,7 @@ void check_identity(const IdentityInputs& inputs, const IdentityCheckOptions& op
   for (const AwsAuth& auth : inputs.aws_auth) AwsAuthChecks(auth, inputs, account, reporter).run();
   for (const AccessEntry& entry : inputs.access_entries)
     check_entry(entry, inputs, options, account, reporter);
-  shadowed_mappings(inputs, Resolver(inputs), reporter);
+  shadowed_mappings(Resolver(inputs), reporter);
 }
 
 }  // namespace eksguard::identity

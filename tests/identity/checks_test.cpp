@@ -120,6 +120,11 @@ TEST(IdentityChecks, AccessEntries) {
   counts = count_by_id(findings);
   EXPECT_EQ(counts.count("EKS-AE-004"), 0u);
   EXPECT_EQ(counts.count("EKS-AE-010"), 0u);
+  // ... and its findings are informational.
+  const auto masters = testing::findings_of(findings, CheckId::kEksAwsAuthSystemMasters);
+  ASSERT_EQ(masters.size(), 1u);
+  EXPECT_EQ(masters[0]->severity, Severity::kInfo);
+  EXPECT_NE(masters[0]->note().find("authentication mode is API"), std::string_view::npos);
 }
 
 }  // namespace
