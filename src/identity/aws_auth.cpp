@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <regex>
 
 #include "common/strings.h"
 #include "identity/arn.h"
@@ -115,6 +114,19 @@ std::string describe_node(const doc::Node& node) {
 bool is_skippable(std::string_view text) {
   const std::string_view trimmed = trim(text);
   return trimmed.empty() || trimmed == "``" || trimmed == "\"\"";
+}
+
+bool is_account_id(std::string_view text) {
+  return text.size() == 12 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// ^[\w+=,.@-]{1,32}$ as the authenticator validates permission set names.
+bool is_permission_set_name(std::string_view text) {
+  return !text.empty() && text.size() <= 32 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("_+=,.@-").find(c) != std::string_view::npos;
+  });
 }
 
 std::string_view suggest_key(Section which, std::string_view key) {
@@ -250,12 +262,10 @@ bool Parser::validate(const AwsAuthMapping& mapping, doc::Position item,
   } else if (!mapping.arn.empty() && mapping.sso) {
     problem = "it has both rolearn and sso";
   } else if (mapping.sso) {
-    static const std::regex kAccount("^[0-9]{12}$");
-    static const std::regex kPermissionSet(R"(^[\w+=,.@-]{1,32}$)");
-    if (!std::regex_match(mapping.sso->account_id, kAccount)) {
+    if (!is_account_id(mapping.sso->account_id)) {
       problem =
           fmt::format("sso.accountID `{}` is not a 12-digit account id", mapping.sso->account_id);
-    } else if (!std::regex_match(mapping.sso->permission_set_name, kPermissionSet)) {
+    } else if (!is_permission_set_name(mapping.sso->permission_set_name)) {
       problem = fmt::format("sso.permissionSetName `{}` is not a permission set name",
                             mapping.sso->permission_set_name);
     } else if (!mapping.sso->partition.empty() && !is_known_partition(mapping.sso->partition)) {
@@ -263,11 +273,10 @@ bool Parser::validate(const AwsAuthMapping& mapping, doc::Position item,
     }
   }
   if (problem.empty()) return true;
-  diagnose(
-      AwsAuthProblem::kItemDropped, "aws-auth.item.dropped",
-      fmt::format("{} item {} is ignored by the authenticator: {}{}", section_name(mapping.section),
-                  mapping.index, problem, locator.where(item)),
-      mapping.origin);
+  diagnose(AwsAuthProblem::kItemDropped, "aws-auth.item.dropped",
+           fmt::format("{} item {} is ignored by the authenticator: {}{}",
+                       section_name(mapping.section), mapping.index, problem, locator.where(item)),
+           mapping.origin);
   return false;
 }
 

@@ -188,3 +188,33 @@ data: {mapRoles: ""}
 
 }  // namespace
 }  // namespace eksguard::identity
+
+namespace eksguard::identity {
+namespace {
+
+TEST(IdentityAwsAuth, SsoMatchersAreValidatedLikeTheAuthenticator) {
+  const AwsAuth auth = testing::parse_aws_auth_text(R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - sso: {permissionSetName: Admin, accountID: "12345"}
+      username: a
+    - sso: {permissionSetName: "bad name!", accountID: "111122223333"}
+      username: b
+    - sso: {permissionSetName: Ok_1+=.@-, accountID: "111122223333", partition: mars}
+      username: c
+    - sso: {permissionSetName: Ok_1+=.@-, accountID: "111122223333", partition: aws-cn}
+      username: d
+)");
+  const auto dropped = testing::diagnostics_with(auth, "aws-auth.item.dropped");
+  ASSERT_EQ(dropped.size(), 3u);
+  EXPECT_NE(dropped[0]->message.find("not a 12-digit account id"), std::string::npos);
+  EXPECT_NE(dropped[1]->message.find("not a permission set name"), std::string::npos);
+  EXPECT_NE(dropped[2]->message.find("not an AWS partition"), std::string::npos);
+  ASSERT_EQ(auth.roles.size(), 1u);
+  EXPECT_EQ(auth.roles[0].key, "arn:aws-cn:iam::111122223333:role/awsreservedsso_ok_1+=.@-_*");
+}
+
+}  // namespace
+}  // namespace eksguard::identity
