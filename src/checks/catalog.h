@@ -52,6 +52,29 @@ enum class CheckId : uint16_t {
   // Exceptions (suppressions) that need attention.
   kCfgExceptionExpired,
   kCfgExceptionUnused,
+  // EKS cluster access: the aws-auth ConfigMap (EKS-CM-*) and access entries (EKS-AE-*).
+  kEksAwsAuthUnparseable,       // EKS-CM-001
+  kEksAwsAuthSuspiciousGroup,   // EKS-CM-002
+  kEksAwsAuthSystemMasters,     // EKS-CM-003
+  kEksAwsAuthRoleArnPath,       // EKS-CM-004
+  kEksAwsAuthDuplicateArn,      // EKS-CM-005
+  kEksAwsAuthMapAccounts,       // EKS-CM-006
+  kEksAwsAuthIamUsers,          // EKS-CM-007
+  kEksAwsAuthRootPrincipal,     // EKS-CM-008
+  kEksAwsAuthNodeSpoofing,      // EKS-CM-009
+  kEksAwsAuthStaticUsername,    // EKS-CM-010
+  kEksAwsAuthCrossAccount,      // EKS-CM-011
+  kEksAwsAuthIgnoredKey,        // EKS-CM-012
+  kEksAccessClusterAdmin,       // EKS-AE-001
+  kEksAccessBroadClusterScope,  // EKS-AE-002
+  kEksAccessSecretsPolicy,      // EKS-AE-003
+  kEksAccessDanglingGroup,      // EKS-AE-004
+  kEksAccessPrivilegedGroup,    // EKS-AE-005
+  kEksAccessWildcardNamespace,  // EKS-AE-006
+  kEksAccessUnknownPolicy,      // EKS-AE-007
+  kEksAccessCrossAccount,       // EKS-AE-008
+  kEksAccessIamUser,            // EKS-AE-009
+  kEksAccessShadowsAwsAuth,     // EKS-AE-010
   kCount
 };
 
@@ -65,7 +88,7 @@ struct Standards {
 struct CheckInfo {
   CheckId check;
   std::string_view id;
-  std::string_view family;  // pod-security | eks-hardening | config
+  std::string_view family;  // pod-security | eks-hardening | eks-identity | config
   std::string_view title;
   Severity severity;
   std::string_view remediation;

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/aws_auth_command.h"
 #include "cli/cedar_command.h"
 #include "cli/checks_command.h"
 #include "cli/rbac_command.h"
@@ -19,6 +20,7 @@ int run(int argc, char** argv) {
   CedarCommand cedar(app);
   RbacCommand rbac(app);
   ServeCommand serve(app);
+  AwsAuthCommand aws_auth(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -30,6 +32,7 @@ int run(int argc, char** argv) {
   if (cedar.selected()) return cedar.execute();
   if (rbac.selected()) return rbac.execute();
   if (serve.selected()) return serve.execute();
+  if (aws_auth.selected()) return aws_auth.execute();
   return kExitInput;
 }
 

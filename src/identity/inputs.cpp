@@ -1,0 +1,415 @@
+#include "identity/inputs.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "identity/arn.h"
+#include "scan/scanner.h"
+
+namespace eksguard::identity {
+namespace {
+
+Origin origin_of(std::string_view file, const doc::Node& node, std::string path) {
+  return Origin{std::string(file), node.position(), std::move(path)};
+}
+
+AuthenticationMode parse_mode(std::string_view text) {
+  if (text == "CONFIG_MAP") return AuthenticationMode::kConfigMap;
+  if (text == "API_AND_CONFIG_MAP") return AuthenticationMode::kApiAndConfigMap;
+  if (text == "API") return AuthenticationMode::kApi;
+  return AuthenticationMode::kUnknown;
+}
+
+}  // namespace
+
+void IdentityCollector::error(std::string_view file, const doc::Node& at, std::string message) {
+  inputs_.errors.push_back(
+      InputError{std::string(file), at.position().line, at.position().column, std::move(message)});
+}
+
+// A string member; a member of another type is an input error and reads as "".
+std::string IdentityCollector::string_member(const doc::Node& object, std::string_view key,
+                                             std::string_view path, std::string_view file) {
+  const doc::Node* member = object.get(key);
+  if (member == nullptr || member->is_null()) return {};
+  if (member->is_string()) return std::string(member->text());
+  error(file, *member,
+        fmt::format("{}.{} is {}, expected a string", path, key,
+                    doc::describe(member->kind(), true)));
+  return {};
+}
+
+bool IdentityCollector::add_object(const k8s::Object& object, std::string_view source) {
+  if (!is_aws_auth(object)) return false;
+  inputs_.aws_auth.push_back(parse_aws_auth(object, source, limits_));
+  return true;
+}
+
+bool IdentityCollector::add_document(const doc::Document& document, std::string_view source) {
+  const doc::Node& root = *document.root();
+  const std::string_view file = document.file();
+  if (!root.is_mapping()) return false;
+  const std::string_view kind = root.string_at("kind");
+  if (!kind.empty()) {
+    const doc::Node* items = root.get("items");
+    if (items == nullptr || !kind.ends_with("List")) {
+      return add_object(k8s::make_object(root, file), source);
+    }
+    bool found = false;
+    const std::string_view item_kind = kind.substr(0, kind.size() - 4);
+    size_t index = 0;
+    for (const doc::Node* item : items->items()) {
+      const std::string prefix = fmt::format("items[{}]", index++);
+      if (!item->is_mapping()) continue;  // the scanner reports malformed list items
+      found |= add_object(
+          k8s::make_object(*item, file, prefix, item_kind, root.string_at("apiVersion")), source);
+    }
+    return found;
+  }
+  if (const doc::Node* cluster = root.get("cluster"); cluster != nullptr && cluster->is_mapping()) {
+    read_cluster(*cluster, file);
+    return true;
+  }
+  if (const doc::Node* entry = root.get("accessEntry"); entry != nullptr) {
+    read_access_entry(*entry, file, "accessEntry");
+    return true;
+  }
+  if (const doc::Node* list = root.get("accessEntries"); list != nullptr) {
+    read_entry_list(*list, file);
+    return true;
+  }
+  if (root.get("associatedAccessPolicies") != nullptr) {
+    read_policy_list(root, file);
+    return true;
+  }
+  if (const doc::Node* list = root.get("accessPolicies"); list != nullptr) {
+    read_access_policies(*list, file);
+    return true;
+  }
+  if (const doc::Node* group = root.get("nodegroup"); group != nullptr && group->is_mapping()) {
+    read_node_role(*group, "nodeRole", "nodegroupName", "node group", file, "nodegroup");
+    return true;
+  }
+  if (const doc::Node* profile = root.get("fargateProfile");
+      profile != nullptr && profile->is_mapping()) {
+    read_node_role(*profile, "podExecutionRoleArn", "fargateProfileName", "Fargate profile", file,
+                   "fargateProfile");
+    return true;
+  }
+  return false;
+}
+
+void IdentityCollector::read_cluster(const doc::Node& cluster, std::string_view file) {
+  ClusterAccess access;
+  access.name = string_member(cluster, "name", "cluster", file);
+  access.arn = string_member(cluster, "arn", "cluster", file);
+  if (auto arn = parse_arn(access.arn)) access.account = arn->account;
+  access.origin = origin_of(file, cluster, "cluster");
+  access.mode_origin = access.origin;
+  if (const doc::Node* config = cluster.get("accessConfig"); config != nullptr) {
+    if (!config->is_mapping()) {
+      error(file, *config, "cluster.accessConfig must be an object");
+    } else {
+      const std::string mode =
+          string_member(*config, "authenticationMode", "cluster.accessConfig", file);
+      access.mode = parse_mode(mode);
+      if (!mode.empty() && access.mode == AuthenticationMode::kUnknown) {
+        error(file, *config->get("authenticationMode"),
+              fmt::format("cluster.accessConfig.authenticationMode `{}` is not CONFIG_MAP, "
+                          "API_AND_CONFIG_MAP or API",
+                          mode));
+      }
+      if (const doc::Node* mode_node = config->get("authenticationMode"))
+        access.mode_origin = origin_of(file, *mode_node, "cluster.accessConfig.authenticationMode");
+      if (const doc::Node* bootstrap = config->get("bootstrapClusterCreatorAdminPermissions")) {
+        access.bootstrap_admin = bootstrap->as_bool();
+        if (!bootstrap->is_bool() && !bootstrap->is_null()) {
+          error(file, *bootstrap,
+                "cluster.accessConfig.bootstrapClusterCreatorAdminPermissions must be a boolean");
+        }
+      }
+    }
+  }
+  if (const doc::Node* compute = cluster.get("computeConfig");
+      compute != nullptr && compute->is_mapping()) {
+    read_node_role(*compute, "nodeRoleArn", "", "EKS Auto Mode", file, "cluster.computeConfig");
+  }
+  if (inputs_.cluster && inputs_.cluster->name != access.name) {
+    error(file, cluster,
+          fmt::format("a second cluster `{}` is ignored: identity analysis covers one cluster "
+                      "(`{}`) per run",
+                      access.name, inputs_.cluster->name));
+    return;
+  }
+  inputs_.cluster = std::move(access);
+}
+
+void IdentityCollector::read_access_entry(const doc::Node& node, std::string_view file,
+                                          std::string path) {
+  if (!node.is_mapping()) {
+    error(file, node,
+          fmt::format("{} is {}, expected an object", path, doc::describe(node.kind(), true)));
+    return;
+  }
+  AccessEntry entry;
+  entry.principal_arn = string_member(node, "principalArn", path, file);
+  if (entry.principal_arn.empty()) {
+    error(file, node, fmt::format("{}: principalArn is missing", path));
+    return;
+  }
+  const std::string type = string_member(node, "type", path, file);
+  if (!type.empty()) entry.type = type;
+  entry.username = string_member(node, "username", path, file);
+  entry.cluster_name = string_member(node, "clusterName", path, file);
+  entry.origin = origin_of(file, node, path);
+  entry.described = true;
+  if (const doc::Node* groups = node.get("kubernetesGroups"); groups != nullptr) {
+    if (!groups->is_sequence()) {
+      error(file, *groups,
+            fmt::format("{}.kubernetesGroups is {}, expected an array of strings", path,
+                        doc::describe(groups->kind(), true)));
+    }
+    for (const doc::Node* group : groups->items()) {
+      if (group->is_string()) {
+        entry.kubernetes_groups.emplace_back(group->text());
+      } else {
+        error(file, *group,
+              fmt::format("{}.kubernetesGroups holds {}, expected strings", path,
+                          doc::describe(group->kind(), true)));
+      }
+    }
+  }
+  auto same =
+      std::find_if(inputs_.access_entries.begin(), inputs_.access_entries.end(),
+                   [&](const AccessEntry& e) { return e.principal_arn == entry.principal_arn; });
+  if (same != inputs_.access_entries.end()) {
+    entry.policies = std::move(same->policies);
+    entry.policies_listed = same->policies_listed;
+    *same = std::move(entry);
+  } else {
+    inputs_.access_entries.push_back(std::move(entry));
+  }
+}
+
+void IdentityCollector::read_entry_list(const doc::Node& list, std::string_view file) {
+  if (!list.is_sequence()) {
+    error(file, list,
+          fmt::format("accessEntries is {}, expected an array of principal ARNs",
+                      doc::describe(list.kind(), true)));
+    return;
+  }
+  size_t index = 0;
+  for (const doc::Node* item : list.items()) {
+    const std::string path = fmt::format("accessEntries[{}]", index++);
+    if (item->is_string()) {
+      listed_entries_.push_back(
+          ListedEntry{std::string(item->text()), origin_of(file, *item, path)});
+    } else if (item->is_mapping()) {
+      read_access_entry(*item, file, path);  // some tools dump full entries in the list
+    } else {
+      error(file, *item,
+            fmt::format("{} is {}, expected a principal ARN", path,
+                        doc::describe(item->kind(), true)));
+    }
+  }
+}
+
+void IdentityCollector::read_policy_list(const doc::Node& root, std::string_view file) {
+  PolicyList list;
+  list.principal_arn = string_member(root, "principalArn", "$", file);
+  list.cluster_name = string_member(root, "clusterName", "$", file);
+  list.origin = origin_of(file, root, "");
+  if (list.principal_arn.empty()) {
+    error(file, root,
+          "list-associated-access-policies output without principalArn: cannot tell whose "
+          "policies these are");
+    return;
+  }
+  const doc::Node& policies = *root.get("associatedAccessPolicies");
+  if (!policies.is_sequence()) {
+    error(file, policies,
+          fmt::format("associatedAccessPolicies is {}, expected an array",
+                      doc::describe(policies.kind(), true)));
+    return;
+  }
+  size_t index = 0;
+  for (const doc::Node* item : policies.items()) {
+    const std::string path = fmt::format("associatedAccessPolicies[{}]", index++);
+    if (!item->is_mapping()) {
+      error(file, *item,
+            fmt::format("{} is {}, expected an object", path, doc::describe(item->kind(), true)));
+      continue;
+    }
+    PolicyAssociation association;
+    association.policy_arn = string_member(*item, "policyArn", path, file);
+    association.origin = origin_of(file, *item, path);
+    if (association.policy_arn.empty()) {
+      error(file, *item, fmt::format("{}: policyArn is missing", path));
+      continue;
+    }
+    association.policy = find_access_policy(association.policy_arn);
+    if (const doc::Node* scope = item->get("accessScope");
+        scope != nullptr && scope->is_mapping()) {
+      association.scope.type = string_member(*scope, "type", path + ".accessScope", file);
+      for (const doc::Node* ns : scope->get("namespaces") ? scope->get("namespaces")->items()
+                                                          : std::span<const doc::Node* const>()) {
+        if (ns->is_string()) association.scope.namespaces.emplace_back(ns->text());
+      }
+    } else {
+      error(file, *item, fmt::format("{}: accessScope is missing or not an object", path));
+    }
+    list.policies.push_back(std::move(association));
+  }
+  policy_lists_.push_back(std::move(list));
+}
+
+void IdentityCollector::read_access_policies(const doc::Node& list, std::string_view file) {
+  for (const doc::Node* item : list.items()) {
+    if (item->is_mapping() && !item->string_at("arn").empty())
+      inputs_.listed_policies.emplace_back(item->string_at("arn"));
+  }
+  if (!list.is_sequence())
+    error(file, list, "accessPolicies must be an array of {name, arn} objects");
+}
+
+void IdentityCollector::read_node_role(const doc::Node& node, std::string_view field,
+                                       std::string_view name_field, std::string_view what,
+                                       std::string_view file, std::string path) {
+  const std::string arn = string_member(node, field, path, file);
+  if (arn.empty()) return;
+  const std::string name =
+      name_field.empty() ? std::string() : std::string(node.string_at(name_field));
+  const doc::Node& at = node.get(field) != nullptr ? *node.get(field) : node;
+  inputs_.node_roles.push_back(
+      NodeRole{arn, name.empty() ? std::string(what) : fmt::format("{} {}", what, name),
+               origin_of(file, at, path + "." + std::string(field))});
+}
+
+void IdentityCollector::merge(IdentityCollector&& other) {
+  auto move_all = [](auto& into, auto& from) {
+    std::move(from.begin(), from.end(), std::back_inserter(into));
+  };
+  IdentityInputs& in = other.inputs_;
+  move_all(inputs_.aws_auth, in.aws_auth);
+  for (AccessEntry& entry : in.access_entries) {
+    auto same =
+        std::find_if(inputs_.access_entries.begin(), inputs_.access_entries.end(),
+                     [&](const AccessEntry& e) { return e.principal_arn == entry.principal_arn; });
+    if (same == inputs_.access_entries.end()) {
+      inputs_.access_entries.push_back(std::move(entry));
+    } else {
+      *same = std::move(entry);
+    }
+  }
+  if (in.cluster) {
+    if (inputs_.cluster && inputs_.cluster->name != in.cluster->name) {
+      inputs_.errors.push_back(InputError{
+          in.cluster->origin.file, in.cluster->origin.position.line,
+          in.cluster->origin.position.column,
+          fmt::format("a second cluster `{}` is ignored: identity analysis covers one cluster "
+                      "(`{}`) per run",
+                      in.cluster->name, inputs_.cluster->name)});
+    } else {
+      inputs_.cluster = std::move(in.cluster);
+    }
+  }
+  move_all(inputs_.node_roles, in.node_roles);
+  move_all(inputs_.listed_policies, in.listed_policies);
+  move_all(inputs_.errors, in.errors);
+  move_all(policy_lists_, other.policy_lists_);
+  move_all(listed_entries_, other.listed_entries_);
+}
+
+IdentityInputs IdentityCollector::finish() && {
+  auto find_entry = [&](std::string_view principal) {
+    return std::find_if(inputs_.access_entries.begin(), inputs_.access_entries.end(),
+                        [&](const AccessEntry& e) { return e.principal_arn == principal; });
+  };
+  auto add_placeholder = [&](const std::string& principal, const Origin& origin) {
+    AccessEntry entry;
+    entry.principal_arn = principal;
+    entry.type.clear();  // not described: the type is unknown
+    entry.origin = origin;
+    inputs_.access_entries.push_back(std::move(entry));
+    return std::prev(inputs_.access_entries.end());
+  };
+  for (const ListedEntry& listed : listed_entries_) {
+    if (find_entry(listed.principal_arn) == inputs_.access_entries.end())
+      add_placeholder(listed.principal_arn, listed.origin);
+  }
+  for (PolicyList& list : policy_lists_) {
+    auto entry = find_entry(list.principal_arn);
+    if (entry == inputs_.access_entries.end())
+      entry = add_placeholder(list.principal_arn, list.origin);
+    entry->policies_listed = true;
+    std::move(list.policies.begin(), list.policies.end(), std::back_inserter(entry->policies));
+  }
+  return std::move(inputs_);
+}
+
+std::vector<std::string> IdentityInputs::missing() const {
+  std::vector<std::string> out;
+  if (!cluster) {
+    out.emplace_back(
+        "aws eks describe-cluster: without it the authentication mode is unknown (aws-auth and "
+        "access entries are both considered, access entries first) and the cluster's account "
+        "is unknown");
+  }
+  const AuthenticationMode mode = cluster ? cluster->mode : AuthenticationMode::kUnknown;
+  if (cluster && mode == AuthenticationMode::kUnknown) {
+    out.emplace_back(
+        "describe-cluster has no accessConfig.authenticationMode (older cluster or CLI): the "
+        "mode is unknown");
+  }
+  if (mode != AuthenticationMode::kApi && aws_auth.empty()) {
+    out.emplace_back("kubectl -n kube-system get configmap aws-auth -o yaml");
+  }
+  if (mode != AuthenticationMode::kConfigMap && access_entries.empty()) {
+    out.emplace_back(
+        "aws eks list-access-entries and describe-access-entry for each entry (or they were "
+        "listed empty)");
+  }
+  size_t undescribed = 0;
+  size_t unlisted = 0;
+  for (const AccessEntry& entry : access_entries) {
+    undescribed += entry.described ? 0 : 1;
+    unlisted += !entry.policies_listed && (entry.type == "STANDARD" || entry.type.empty()) ? 1 : 0;
+  }
+  if (undescribed > 0)
+    out.push_back(fmt::format("aws eks describe-access-entry for {} listed entr{}", undescribed,
+                              undescribed == 1 ? "y" : "ies"));
+  if (unlisted > 0)
+    out.push_back(fmt::format("aws eks list-associated-access-policies for {} entr{}", unlisted,
+                              unlisted == 1 ? "y" : "ies"));
+  return out;
+}
+
+IdentityInputs collect_identity_inputs(const std::vector<std::string>& paths,
+                                       const doc::Limits& limits) {
+  IdentityCollector collector(limits);
+  std::vector<InputError> errors;
+  for (const std::string& path : paths) {
+    for (const std::string& file : scan::expand_path(path, errors)) {
+      const std::string name = file == "-" ? "stdin" : file;
+      auto text = doc::read_input(file, limits);
+      if (!text) {
+        errors.push_back(
+            InputError{name, text.error().line, text.error().column, text.error().message});
+        continue;
+      }
+      for (const Error& error : doc::load_padded(*text, name, limits, [&](doc::Document& document) {
+             collector.add_document(document, text->view());
+           })) {
+        errors.push_back(InputError{name, error.line, error.column, error.message});
+      }
+    }
+  }
+  IdentityInputs inputs = std::move(collector).finish();
+  errors.insert(errors.end(), std::make_move_iterator(inputs.errors.begin()),
+                std::make_move_iterator(inputs.errors.end()));
+  inputs.errors = std::move(errors);
+  return inputs;
+}
+
+}  // namespace eksguard::identity
