@@ -63,6 +63,8 @@ bench: deps-bench
 	cmake --build build-bench -j $(JOBS)
 	./build-bench/eksguard_bench
 	python3 bench/scan_throughput.py --binary build-bench/eksguard
+	python3 bench/rbac_whocan.py --binary build-bench/eksguard
+	python3 bench/identity_throughput.py --binary build-bench/eksguard
 
 bench-serve: deps-bench
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DEKSGUARD_BENCH=ON -DEKSGUARD_TESTS=OFF >/dev/null
