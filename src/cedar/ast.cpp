@@ -10,7 +10,6 @@
 #include "cedar/internal/names.h"
 
 namespace eksguard::cedar {
-namespace {
 
 std::string_view binary_operator(ExprKind kind) {
   switch (kind) {
@@ -45,6 +44,8 @@ std::string_view binary_operator(ExprKind kind) {
 
 std::string_view method_name(ExprKind kind) {
   switch (kind) {
+    case ExprKind::kIsEmpty:
+      return "isEmpty";
     case ExprKind::kContains:
       return "contains";
     case ExprKind::kContainsAll:
@@ -59,6 +60,8 @@ std::string_view method_name(ExprKind kind) {
       return "";
   }
 }
+
+namespace {
 
 // Operands are parenthesised unless they are atoms, so the output re-parses to the same tree.
 std::string operand(const Expr& expr) {

@@ -145,6 +145,12 @@ struct Policy {
   std::optional<std::string_view> annotation(std::string_view key) const;
 };
 
+// The Cedar spelling of a binary operator kind (`&&`, `==`, `in`, ...), "" for other kinds.
+std::string_view binary_operator(ExprKind kind);
+// The method name of a built-in method kind (`isEmpty`, `contains`, `getTag`, ...), "" for other
+// kinds (extension methods are named by their ExtensionFunction).
+std::string_view method_name(ExprKind kind);
+
 // Cedar syntax of an expression (for messages; `is ... in` and `has` paths as written).
 std::string to_cedar_string(const Expr& expr);
 

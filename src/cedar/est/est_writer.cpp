@@ -14,51 +14,12 @@ namespace {
 
 using report::JsonWriter;
 
+// The JSON key of an operator node: Cedar's operator or method spelling, `!` and `neg`.
 std::string_view operator_key(ExprKind kind) {
-  switch (kind) {
-    case ExprKind::kAnd:
-      return "&&";
-    case ExprKind::kOr:
-      return "||";
-    case ExprKind::kEq:
-      return "==";
-    case ExprKind::kNotEq:
-      return "!=";
-    case ExprKind::kLess:
-      return "<";
-    case ExprKind::kLessEq:
-      return "<=";
-    case ExprKind::kGreater:
-      return ">";
-    case ExprKind::kGreaterEq:
-      return ">=";
-    case ExprKind::kAdd:
-      return "+";
-    case ExprKind::kSub:
-      return "-";
-    case ExprKind::kMul:
-      return "*";
-    case ExprKind::kIn:
-      return "in";
-    case ExprKind::kContains:
-      return "contains";
-    case ExprKind::kContainsAll:
-      return "containsAll";
-    case ExprKind::kContainsAny:
-      return "containsAny";
-    case ExprKind::kGetTag:
-      return "getTag";
-    case ExprKind::kHasTag:
-      return "hasTag";
-    case ExprKind::kNot:
-      return "!";
-    case ExprKind::kNeg:
-      return "neg";
-    case ExprKind::kIsEmpty:
-      return "isEmpty";
-    default:
-      return "";
-  }
+  if (kind == ExprKind::kNot) return "!";
+  if (kind == ExprKind::kNeg) return "neg";
+  const std::string_view op = binary_operator(kind);
+  return op.empty() ? method_name(kind) : op;
 }
 
 void write_uid(JsonWriter& json, const EntityUid& uid) {

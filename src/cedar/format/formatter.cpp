@@ -100,35 +100,6 @@ int level_of(const Expr& expr) {
   }
 }
 
-std::string_view binary_operator(ExprKind kind) {
-  switch (kind) {
-    case ExprKind::kOr:
-      return "||";
-    case ExprKind::kAnd:
-      return "&&";
-    case ExprKind::kEq:
-      return "==";
-    case ExprKind::kNotEq:
-      return "!=";
-    case ExprKind::kLess:
-      return "<";
-    case ExprKind::kLessEq:
-      return "<=";
-    case ExprKind::kGreater:
-      return ">";
-    case ExprKind::kGreaterEq:
-      return ">=";
-    case ExprKind::kIn:
-      return "in";
-    case ExprKind::kAdd:
-      return "+";
-    case ExprKind::kSub:
-      return "-";
-    default:
-      return "*";
-  }
-}
-
 TokenKind operator_token(ExprKind kind) {
   switch (kind) {
     case ExprKind::kOr:
@@ -159,22 +130,8 @@ TokenKind operator_token(ExprKind kind) {
 }
 
 std::string_view method_name(const Expr& expr) {
-  switch (expr.kind) {
-    case ExprKind::kIsEmpty:
-      return "isEmpty";
-    case ExprKind::kContains:
-      return "contains";
-    case ExprKind::kContainsAll:
-      return "containsAll";
-    case ExprKind::kContainsAny:
-      return "containsAny";
-    case ExprKind::kGetTag:
-      return "getTag";
-    case ExprKind::kHasTag:
-      return "hasTag";
-    default:
-      return extension_function(static_cast<ExtensionFunctionId>(expr.tag)).name;
-  }
+  const std::string_view name = cedar::method_name(expr.kind);
+  return name.empty() ? extension_function(static_cast<ExtensionFunctionId>(expr.tag)).name : name;
 }
 
 std::string record_key(std::string_view key) {
