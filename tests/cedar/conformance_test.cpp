@@ -37,12 +37,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using ::eksguard::testing::read_file;
 
 // Agreement counts over a set of test files.
 struct Tally {

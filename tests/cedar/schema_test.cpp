@@ -54,12 +54,7 @@ Diagnostic json_error(std::string_view text) {
   return first_error(parse_json_schema(text, "test.json"));
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using ::eksguard::testing::read_file;
 
 const SchemaType& attr_type(const Schema& schema, std::string_view entity, std::string_view attr) {
   const AttributeDef* def = schema.attribute(entity, attr);

@@ -659,12 +659,7 @@ TEST_F(CedarValidatorTest, RequestValidation) {
 
 // ---- conformance ---------------------------------------------------------------------------
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using ::eksguard::testing::read_file;
 
 // Agreement of our verdict with `shouldValidate` over a set of test files.
 struct Agreement {

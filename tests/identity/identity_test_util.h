@@ -22,12 +22,7 @@ inline std::filesystem::path identity_data(std::string_view name = {}) {
   return std::filesystem::path(EKSGUARD_SOURCE_DIR) / "tests/identity/data" / name;
 }
 
-inline std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using ::eksguard::testing::read_file;
 
 // Parses the first aws-auth ConfigMap of `text` (a ConfigMap or a List holding one).
 inline identity::AwsAuth parse_aws_auth_text(std::string_view text,

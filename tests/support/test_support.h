@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,14 @@ inline std::filesystem::path shared_dir() {
   const std::filesystem::path beside = std::filesystem::path(EKSGUARD_SOURCE_DIR) / ".." / "shared";
   if (std::filesystem::is_directory(beside)) return beside;
   return {};
+}
+
+// The whole content of a file ("" when it cannot be read).
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 // A fresh temporary folder, removed with everything in it when the object goes away.

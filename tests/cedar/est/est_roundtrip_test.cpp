@@ -31,12 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using ::eksguard::testing::read_file;
 
 // The policy set of `text` in the JSON policy format; "" (and a test failure) if it cannot be.
 std::string to_json(const ParsedPolicies& parsed) {

@@ -29,12 +29,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using ::eksguard::testing::read_file;
 
 // Everything the default parse knows about a policy, layout aside.
 std::string describe(const Policy& policy) {

@@ -18,6 +18,7 @@
 #include "findings/finding.h"
 #include "k8s/object.h"
 #include "k8s/workload.h"
+#include "support/test_support.h"
 
 namespace eksguard::testing {
 
@@ -55,12 +56,7 @@ inline PssResult evaluate_pss(std::string_view text, const pss::Policy& policy,
   return result;
 }
 
-inline std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using ::eksguard::testing::read_file;
 
 // The upstream check id of a PSS check, e.g. "capabilities_baseline".
 inline std::string_view pss_id(CheckId check) {
