@@ -501,17 +501,13 @@ int CedarCommand::authorize() const {
     }
     schema = loaded.value.get();
   }
-  std::vector<cedar::TemplateLink> links;
-  if (!template_links_.empty()) {
-    auto loaded = load_template_links(template_links_);
-    if (!loaded) {
-      std::cerr << loaded.error();
-      return kExitInput;
-    }
-    links = std::move(*loaded);
+  auto links = load_template_links(template_links_);
+  if (!links) {
+    std::cerr << links.error();
+    return kExitInput;
   }
   const Loaded<PolicySet>& policies =
-      cache.policies_file(policies_, policy_format_from(policy_format_), links);
+      cache.policies_file(policies_, policy_format_from(policy_format_), *links);
   if (!policies.value) {
     std::cerr << (policies.detail.empty() ? policies.error + "\n" : policies.detail);
     return kExitInput;
@@ -583,14 +579,12 @@ int CedarCommand::check_parse() const {
                              input.parsed.errors.size() == 1 ? "" : "s");
     return kExitInput;
   }
-  if (!template_links_.empty()) {
-    auto links = load_template_links(template_links_);
-    if (!links) {
-      std::cerr << links.error();
-      return kExitInput;
-    }
-    input.links.insert(input.links.end(), links->begin(), links->end());
+  auto extra_links = load_template_links(template_links_);
+  if (!extra_links) {
+    std::cerr << extra_links.error();
+    return kExitInput;
   }
+  input.links.insert(input.links.end(), extra_links->begin(), extra_links->end());
   size_t templates = 0;
   for (const cedar::Policy& policy : input.parsed.policies) templates += policy.is_template ? 1 : 0;
   const size_t statics = input.parsed.policies.size() - templates;
@@ -617,17 +611,13 @@ int CedarCommand::validate() const {
     std::cerr << (schema.detail.empty() ? schema.error + "\n" : schema.detail);
     return kExitInput;
   }
-  std::vector<cedar::TemplateLink> links;
-  if (!template_links_.empty()) {
-    auto loaded = load_template_links(template_links_);
-    if (!loaded) {
-      std::cerr << loaded.error();
-      return kExitInput;
-    }
-    links = std::move(*loaded);
+  auto links = load_template_links(template_links_);
+  if (!links) {
+    std::cerr << links.error();
+    return kExitInput;
   }
   const Loaded<PolicySet>& policies =
-      cache.policies_file(validate_policies_, policy_format_from(policy_format_), links,
+      cache.policies_file(validate_policies_, policy_format_from(policy_format_), *links,
                           /*for_validation=*/true);
   if (!policies.value) {
     std::cerr << (policies.detail.empty() ? policies.error + "\n" : policies.detail);

@@ -46,6 +46,7 @@ std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
 }
 
 Result<std::vector<cedar::TemplateLink>, std::string> load_template_links(const std::string& path) {
+  if (path.empty()) return std::vector<cedar::TemplateLink>{};
   auto input = doc::read_input(path, doc::Limits{});
   if (!input) {
     return Unexpected(fmt::format("cannot read `{}`: {}\n", path, input.error().message));

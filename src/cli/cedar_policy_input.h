@@ -35,7 +35,8 @@ PolicyInput parse_policy_input(std::string_view text, std::string name, bool jso
 std::string render_parse_errors(const std::vector<cedar::ParseError>& errors,
                                 std::string_view source);
 
-// The links of a --template-links file: a JSON array of {"templateId", "newId", "values"}.
+// The links of a --template-links file: a JSON array of {"templateId", "newId", "values"};
+// none for an empty path (the option not given).
 // The error is rendered for the user.
 Result<std::vector<cedar::TemplateLink>, std::string> load_template_links(const std::string& path);
 

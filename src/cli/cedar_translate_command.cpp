@@ -101,14 +101,12 @@ int CedarTranslateCommand::translate(const std::string& path) const {
     }
     return kExitOk;
   }
-  if (!template_links_.empty()) {
-    auto links = load_template_links(template_links_);
-    if (!links) {
-      std::cerr << links.error();
-      return kExitInput;
-    }
-    input.links.insert(input.links.end(), links->begin(), links->end());
+  auto links = load_template_links(template_links_);
+  if (!links) {
+    std::cerr << links.error();
+    return kExitInput;
   }
+  input.links.insert(input.links.end(), links->begin(), links->end());
   std::string out;
   report::JsonWriter json(out, {.indent = compact_ ? 0 : 2});
   const Status written = cedar::est::write_policy_set(json, input.parsed.policies, input.links);
