@@ -381,7 +381,9 @@ Result<Entities> Entities::from_json_text(std::string_view text, std::string_vie
   if (first == std::string_view::npos || text[first] != '[') {
     return located(Error{"entities must be a JSON array", 0, 0});
   }
-  auto documents = doc::load_all(text, file);
+  doc::Limits strict;
+  strict.reject_duplicate_keys = true;  // Cedar refuses a key given twice in entity JSON
+  auto documents = doc::load_all(text, file, strict);
   if (!documents) return located(documents.error());
   auto entities = from_json(*documents->front().root(), schema, limits);
   if (!entities) return located(entities.error());

@@ -31,6 +31,9 @@ namespace eksguard::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Requests, contexts and inline entities are Cedar JSON, where a key given twice is an error.
+const doc::Limits kStrictJson{.reject_duplicate_keys = true};
 using cedar::Entities;
 using cedar::PolicySet;
 using cedar::Schema;
@@ -369,7 +372,8 @@ int run_batch(const std::string& batch_path) {
       continue;
     } else if (text[text.find_first_not_of(" \t")] != '{') {
       answer_error("expected a JSON object");
-    } else if (auto documents = doc::load_all(text, fmt::format("line {}", number)); !documents) {
+    } else if (auto documents = doc::load_all(text, fmt::format("line {}", number), kStrictJson);
+               !documents) {
       answer_error(documents.error().message);
     } else if (!documents->front().root()->is_mapping()) {
       answer_error("expected a JSON object");
@@ -534,7 +538,7 @@ int CedarCommand::authorize() const {
     if (first == std::string::npos || text[first] != '{') {
       return usage_error(kName, fmt::format("{}: the context must be a JSON object", name));
     }
-    auto documents = doc::load_all(text, name);
+    auto documents = doc::load_all(text, name, kStrictJson);
     if (!documents) {
       return usage_error(kName, fmt::format("{}:{}:{}: {}", name, documents.error().line,
                                             documents.error().column, documents.error().message));

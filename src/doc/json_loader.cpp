@@ -4,7 +4,10 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace eksguard::doc::internal {
@@ -68,6 +71,9 @@ class Converter {
     return nullptr;
   }
   const Node* convert_object(od::object object, Position position, size_t depth);
+  static constexpr size_t kNoEntry = SIZE_MAX;
+  static size_t find_key(const std::vector<MapEntry>& entries, std::string_view key,
+                         std::unordered_map<std::string_view, size_t>& index);
   const Node* convert_array(od::array array, Position position, size_t depth);
 
   std::string_view text_;
@@ -141,8 +147,25 @@ const Node* Converter::convert(od::value value, size_t depth) {
   return fail_node("invalid JSON value", position);
 }
 
+// The index of `key` in `entries`, or kNoEntry. Small objects are scanned; from kIndexFrom
+// entries on, `index` (filled lazily) answers.
+size_t Converter::find_key(const std::vector<MapEntry>& entries, std::string_view key,
+                           std::unordered_map<std::string_view, size_t>& index) {
+  constexpr size_t kIndexFrom = 16;
+  if (entries.size() < kIndexFrom) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].key == key) return i;
+    }
+    return kNoEntry;
+  }
+  for (size_t i = index.size(); i < entries.size(); ++i) index.emplace(entries[i].key, i);
+  const auto found = index.find(key);
+  return found == index.end() ? kNoEntry : found->second;
+}
+
 const Node* Converter::convert_object(od::object object, Position position, size_t depth) {
   std::vector<MapEntry> entries;
+  std::unordered_map<std::string_view, size_t> index;
   for (auto field_result : object) {
     od::field field;
     if (std::move(field_result).get(field) != simdjson::SUCCESS)
@@ -156,17 +179,15 @@ const Node* Converter::convert_object(od::object object, Position position, size
     const std::string_view stored_key = builder_.intern(key);
     const Node* value = convert(field.value(), depth);
     if (value == nullptr) return nullptr;
-    // A later duplicate key wins, as in the API server's JSON decoding.
-    bool replaced = false;
-    if (entries.size() < 64) {
-      for (MapEntry& entry : entries) {
-        if (entry.key == stored_key) {
-          entry.value = value;
-          replaced = true;
-        }
-      }
+    const auto earlier = find_key(entries, stored_key, index);
+    if (earlier == kNoEntry) {
+      entries.push_back(MapEntry{stored_key, key_position, value});
+      continue;
     }
-    if (!replaced) entries.push_back(MapEntry{stored_key, key_position, value});
+    if (limits_.reject_duplicate_keys) {
+      return fail_node(fmt::format("duplicate key `{}` in a JSON object", key), key_position);
+    }
+    entries[earlier].value = value;  // the later value wins, as in the API server's decoding
   }
   return builder_.mapping(entries, position);
 }

@@ -20,6 +20,9 @@ struct Limits {
   size_t max_document_bytes = size_t{64} << 20;  // one YAML document
   size_t max_alias_nodes = 100000;               // nodes copied through YAML aliases per document
   size_t max_nodes = 20'000'000;                 // nodes per document
+  // JSON only: a key given twice in one object is an error (Cedar's JSON formats) instead of the
+  // later value winning (Kubernetes' JSON decoding).
+  bool reject_duplicate_keys = false;
 };
 
 // The handler may keep the document by moving it out.

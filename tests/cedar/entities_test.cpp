@@ -97,6 +97,8 @@ TEST(CedarEntitiesTest, RejectsBadInputWithPositions) {
       "e.json:1:62: entity `U::\"a\"`: in `x`: error while evaluating `ip` extension "
       "function: \"nope\" is not a valid IP address");
   EXPECT_EQ(load_error(R"({"uid": 1})"), "e.json: entities must be a JSON array");
+  EXPECT_EQ(load_error(R"([{"uid": {"type": "U", "id": "a"}, "attrs": {"x": 1, "x": 2}}])"),
+            "e.json:1:54: invalid JSON: duplicate key `x` in a JSON object");
   EXPECT_EQ(load_error("[{\"uid\": "), "e.json:1:10: invalid JSON: invalid JSON value");
 }
 

@@ -1,5 +1,6 @@
 #include "doc/loader.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace eksguard::doc {
@@ -134,6 +135,30 @@ TEST(JsonLoaderTest, RejectsDeepNesting) {
   text += std::string(5000, ']');
   auto result = load_all(text, "deep.json");
   ASSERT_FALSE(result.has_value());
+}
+
+TEST(JsonLoaderTest, LaterDuplicateKeyWinsAtAnySize) {
+  // Small objects are scanned, large ones indexed: both keep one entry with the later value.
+  for (const int keys : {3, 40, 100}) {
+    std::string text = "{";
+    for (int i = 0; i < keys; ++i) text += fmt::format("\"k{}\": {}, ", i, i);
+    text += "\"k1\": \"again\"}";
+    auto docs = load_ok(text);
+    ASSERT_EQ(docs.size(), 1u);
+    const Node* root = docs[0].root();
+    EXPECT_EQ(root->entries().size(), static_cast<size_t>(keys)) << keys;
+    EXPECT_EQ(root->get("k1")->text(), "again") << keys;
+  }
+}
+
+TEST(JsonLoaderTest, StrictModeRejectsDuplicateKeysWithTheirPosition) {
+  Limits strict;
+  strict.reject_duplicate_keys = true;
+  auto result = load_all("{\"a\": 1,\n \"b\": {\"c\": 1, \"c\": 2}}", "dup.json", strict);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message, "invalid JSON: duplicate key `c` in a JSON object");
+  EXPECT_EQ(result.error().line, 2u);
+  EXPECT_EQ(result.error().column, 16u);
 }
 
 TEST(JsonLoaderTest, DecodesEscapes) {
