@@ -399,8 +399,11 @@ void Converter::convert_rule(const Binding& binding, const std::vector<std::stri
   };
   std::vector<Clause> clauses;
   std::vector<std::string> verbs;
+  bool any_candidate = false;
   auto take = [&](std::optional<Clause> clause, auto&& applicable) {
-    if (!clause || !verb_applies(applicable)) return;
+    if (!clause) return;
+    any_candidate = true;
+    if (!verb_applies(applicable)) return;
     clauses.push_back(std::move(*clause));
     for (const std::string& verb : rule.verbs)
       if (has_view(applicable, verb)) add_unique(verbs, verb);
@@ -413,6 +416,15 @@ void Converter::convert_rule(const Binding& binding, const std::vector<std::stri
   const std::string where =
       fmt::format("{} {}{} rule {:02}", rbac::to_string(binding.kind),
                   binding.namespace_.empty() ? "" : binding.namespace_ + "/", binding.name, index);
+  if (!any_candidate) {
+    note(binding, "rule-not-converted",
+         fmt::format("{}: grants nothing a request mapped by the webhook can ask for{}", where,
+                     binding.kind == BindingKind::kRoleBinding
+                         ? " through a RoleBinding (non-resource URLs and impersonating users, "
+                           "groups, uids and extras carry no namespace)"
+                         : ""));
+    return;
+  }
   if (!all_verbs) {
     std::vector<std::string> dropped;
     for (const std::string& verb : rule.verbs)
@@ -423,16 +435,7 @@ void Converter::convert_rule(const Binding& binding, const std::vector<std::stri
                        where, join(dropped, ", "),
                        clauses.empty() ? "; rule not converted" : "; left out"));
   }
-  if (clauses.empty()) {
-    if (all_verbs || verbs.empty())
-      note(binding, "rule-not-converted",
-           fmt::format("{}: grants nothing a request mapped by the webhook can ask for{}", where,
-                       binding.kind == BindingKind::kRoleBinding
-                           ? " through a RoleBinding (non-resource URLs and impersonating users, "
-                             "groups, uids and extras carry no namespace)"
-                           : ""));
-    return;
-  }
+  if (clauses.empty()) return;
 
   std::string action = "action";
   if (!all_verbs) {

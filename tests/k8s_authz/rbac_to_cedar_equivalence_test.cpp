@@ -113,8 +113,8 @@ std::vector<rbac::UserInfo> users_for(const rbac::Policy& policy) {
           break;
         case rbac::SubjectKind::kServiceAccount: {
           const std::string_view ns = rbac::Policy::subject_namespace(binding, subject);
-          users.push_back(rbac::make_user(
-              fmt::format("system:serviceaccount:{}:{}", ns, subject.name)));
+          users.push_back(
+              rbac::make_user(fmt::format("system:serviceaccount:{}:{}", ns, subject.name)));
           users.push_back(
               rbac::make_user(fmt::format("system:serviceaccount:other:{}", subject.name)));
           break;
@@ -145,9 +145,8 @@ TEST(RbacToCedarEquivalence, GoldenPairs) {
                                counts);
     if (HasFatalFailure()) return;
   }
-  std::cout << fmt::format(
-      "[ counts ] golden pairs: {} cases, {} allowed by RBAC, {} mismatches\n", counts.cases,
-      counts.allowed, counts.mismatches);
+  std::cout << fmt::format("[ counts ] golden pairs: {} cases, {} allowed by RBAC, {} mismatches\n",
+                           counts.cases, counts.allowed, counts.mismatches);
   EXPECT_EQ(counts.mismatches, 0u);
   EXPECT_GT(counts.cases, 5'000u);
   EXPECT_GT(counts.allowed, 500u);
@@ -178,11 +177,10 @@ TEST(RbacToCedarEquivalence, PrototypeGoldenOutputDepartsFromRbac) {
                              counts.cases, counts.mismatches);
     // kubeadm:get-nodes binds a role named differently from the one in the file (a dangling
     // roleRef for RBAC); the others hit the `*`/`res/*` subresource bugs.
-    const bool known_unfaithful =
-        golden.name == "kubeadm__get-nodes" || golden.name == "crazy-policy" ||
-        golden.name == "cluster-admin" ||
-        golden.name == "system__controller__horizontal-pod-autoscaler" ||
-        golden.name == "system__kube-controller-manager";
+    const bool known_unfaithful = golden.name == "kubeadm__get-nodes" ||
+                                  golden.name == "crazy-policy" || golden.name == "cluster-admin" ||
+                                  golden.name == "system__controller__horizontal-pod-autoscaler" ||
+                                  golden.name == "system__kube-controller-manager";
     if (known_unfaithful) {
       EXPECT_GT(counts.mismatches, 0u);
     } else {

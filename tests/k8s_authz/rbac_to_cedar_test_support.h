@@ -43,8 +43,8 @@ inline std::string golden_pair_objects(std::string_view yaml, bool role_binding)
   if (separator == std::string::npos) return text;
   const std::string head = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ";
   return head + (role_binding ? "RoleBinding\n" : "ClusterRoleBinding\n") +
-         text.substr(0, separator) + "\n---\n" + head + (role_binding ? "Role\n" : "ClusterRole\n") +
-         text.substr(separator + 5);
+         text.substr(0, separator) + "\n---\n" + head +
+         (role_binding ? "Role\n" : "ClusterRole\n") + text.substr(separator + 5);
 }
 
 inline rbac::Policy compile_text(std::string_view yaml, std::string_view name = "test.yaml") {
@@ -82,9 +82,10 @@ inline std::string access_review(const rbac::UserInfo& user, const rbac::Request
     groups += (groups.empty() ? "" : ", ") + json_string(group);
   std::string attributes;
   if (r.resource_request) {
-    attributes = fmt::format(R"("resourceAttributes": {{"verb": {}, "group": {}, "version": "v1",
+    attributes =
+        fmt::format(R"("resourceAttributes": {{"verb": {}, "group": {}, "version": "v1",
         "resource": {})",
-                             json_string(r.verb), json_string(r.api_group), json_string(r.resource));
+                    json_string(r.verb), json_string(r.api_group), json_string(r.resource));
     if (!r.subresource.empty()) attributes += ", \"subresource\": " + json_string(r.subresource);
     if (!r.name.empty()) attributes += ", \"name\": " + json_string(r.name);
     if (!r.namespace_.empty()) attributes += ", \"namespace\": " + json_string(r.namespace_);
@@ -160,8 +161,8 @@ class RequestGenerator {
                kNonResourceVerbs.end()) {
       return;
     }
-    Key key{r.resource_request, r.verb, r.namespace_, r.api_group, r.resource, r.subresource,
-            r.name, r.path};
+    Key key{r.resource_request, r.verb,        r.namespace_, r.api_group,
+            r.resource,         r.subresource, r.name,       r.path};
     if (seen_.insert(key).second) requests_.push_back(std::move(r));
   }
 
@@ -177,10 +178,9 @@ class RequestGenerator {
 
   void add_resource_rule(const rbac::PolicyRule& rule) {
     if (rule.resources.empty()) return;
-    const bool impersonates = std::find(rule.verbs.begin(), rule.verbs.end(), "impersonate") !=
-                                  rule.verbs.end() ||
-                              std::find(rule.verbs.begin(), rule.verbs.end(), "*") !=
-                                  rule.verbs.end();
+    const bool impersonates =
+        std::find(rule.verbs.begin(), rule.verbs.end(), "impersonate") != rule.verbs.end() ||
+        std::find(rule.verbs.begin(), rule.verbs.end(), "*") != rule.verbs.end();
     std::vector<std::string> verbs = concrete(rule.verbs, {"get", "delete", "deletecollection"});
     if (impersonates) verbs.push_back("impersonate");
     const std::vector<std::string> groups =
@@ -213,8 +213,8 @@ class RequestGenerator {
     std::vector<std::string> names = concrete(rule.resource_names, {"", "other-name"});
     if (impersonates) names.insert(names.end(), {"jedi", "system:node:n1"});
     // Seeds walk each dimension's values in step; then each seed varies one dimension.
-    const size_t steps = std::max({verbs.size(), groups.size(), resources.size(), names.size(),
-                                   namespaces_.size()});
+    const size_t steps =
+        std::max({verbs.size(), groups.size(), resources.size(), names.size(), namespaces_.size()});
     for (size_t i = 0; i < steps; ++i) {
       rbac::RequestAttributes seed;
       seed.verb = verbs[i % verbs.size()];
@@ -283,8 +283,8 @@ inline void check_equivalence(const rbac::Policy& policy, std::string_view cedar
                               const std::vector<rbac::UserInfo>& users,
                               const std::vector<rbac::RequestAttributes>& requests,
                               EquivalenceCounts& counts, bool expect_equal = true) {
-  const std::vector<std::pair<std::string, std::string>> files{{"converted.cedar",
-                                                                std::string(cedar)}};
+  const std::vector<std::pair<std::string, std::string>> files{
+      {"converted.cedar", std::string(cedar)}};
   auto store = PolicyStore::from_texts(files, nullptr);
   ASSERT_TRUE(store) << store.error().message;
   const rbac::Authorizer authorizer(policy, rbac::AuthorizerOptions{.privileged_groups = false});
@@ -299,13 +299,12 @@ inline void check_equivalence(const rbac::Policy& policy, std::string_view cedar
       if (rbac_allows) ++counts.allowed;
       if (expect_equal) {
         EXPECT_TRUE(decision.errors.empty())
-          << describe(user, request) << ": " << decision.errors.front().message;
+            << describe(user, request) << ": " << decision.errors.front().message;
       }
       if (rbac_allows != cedar_allows) {
         if (++counts.mismatches <= 20 && expect_equal)
           ADD_FAILURE() << "RBAC " << (rbac_allows ? "allows" : "denies") << ", Cedar "
-                        << (cedar_allows ? "allows" : "denies") << ": "
-                        << describe(user, request);
+                        << (cedar_allows ? "allows" : "denies") << ": " << describe(user, request);
       }
     }
   }
