@@ -136,7 +136,8 @@ std::optional<rbac::UserInfo> user_from_flags(const std::string& as,
 }  // namespace
 
 RbacCommand::RbacCommand(CLI::App& app) {
-  command_ = app.add_subcommand("rbac", "Kubernetes RBAC analysis: who-can, lookup, can-i, matrix");
+  command_ = app.add_subcommand(
+      "rbac", "Kubernetes RBAC analysis: who-can, lookup, can-i, matrix, to-cedar");
   command_->require_subcommand(1);
 
   who_can_ = command_->add_subcommand(
@@ -144,6 +145,7 @@ RbacCommand::RbacCommand(CLI::App& app) {
   lookup_ = command_->add_subcommand("lookup", "Roles bound to subjects, and where from");
   can_i_ = command_->add_subcommand("can-i", "Whether a user may do something, and why");
   matrix_ = command_->add_subcommand("matrix", "What a user may do: resources × verbs");
+  to_cedar_.emplace(*command_);
 
   for (CLI::App* sub : {who_can_, lookup_, can_i_, matrix_}) {
     sub->add_option("args", args_,
@@ -178,6 +180,7 @@ int RbacCommand::execute() const {
   if (lookup_->parsed()) return lookup();
   if (can_i_->parsed()) return can_i();
   if (matrix_->parsed()) return matrix();
+  if (to_cedar_->selected()) return to_cedar_->execute();
   return kExitInput;
 }
 

@@ -10,14 +10,18 @@
 //       yes/no with the deciding binding, role and rule; exit 0 yes, 1 no, 2 no with input errors
 //   eksguard rbac matrix (--as USER | --sa NS:NAME) [--as-group G]... [-n NS] PATH...
 //       resources × verbs (list, create, update, delete) with ✔/✖ (rakkess)
+//   eksguard rbac to-cedar [--format cedar|json] PATH...   (rbac_to_cedar_command.h)
 //
 // A third positional is the object NAME when it is not an existing file or directory and more
 // positionals follow it; `--name` says so explicitly.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "cli/rbac_to_cedar_command.h"
 
 namespace eksguard::cli {
 
@@ -38,6 +42,7 @@ class RbacCommand {
   CLI::App* lookup_;
   CLI::App* can_i_;
   CLI::App* matrix_;
+  std::optional<RbacToCedarCommand> to_cedar_;
 
   std::vector<std::string> args_;  // positionals of the selected subcommand
   std::string namespace_;
