@@ -9,9 +9,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -179,11 +180,14 @@ TEST(ServeCommand, ReplaysTheSeedDemoOverTls) {
                       cert.cert.string(), "--tls-key", cert.key.string(), "--listen", "127.0.0.1:0",
                       "--threads", "2"});
   const std::string listening = serve.wait_for_line("event=listening");
-  std::smatch port;
-  ASSERT_TRUE(std::regex_search(listening, port, std::regex("address=127\\.0\\.0\\.1:(\\d+)")))
-      << serve.log();
+  // The port the server chose: the digits after "address=127.0.0.1:".
+  constexpr std::string_view kAddress = "address=127.0.0.1:";
+  const size_t at = listening.find(kAddress);
+  ASSERT_NE(at, std::string::npos) << serve.log();
+  const int port = std::atoi(listening.c_str() + at + kAddress.size());
+  ASSERT_GT(port, 0) << serve.log();
   std::string error;
-  auto client = TlsClient::connect(static_cast<uint16_t>(std::stoi(port[1])), &error);
+  auto client = TlsClient::connect(static_cast<uint16_t>(port), &error);
   ASSERT_NE(client, nullptr) << error;
   ASSERT_EQ(client->request("GET", "/readyz", {}, {})->status, 200) << serve.log();
 
