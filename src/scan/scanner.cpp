@@ -11,9 +11,9 @@
 #include "checks/rbac/rbac_checks.h"
 #include "common/strings.h"
 #include "identity/checks.h"
-#include "k8s/list.h"
 #include "k8s/pod_schema.h"
 #include "rbac/policy.h"
+#include "scan/cluster_inputs.h"
 
 namespace eksguard::scan {
 namespace {
@@ -133,20 +133,9 @@ Scanner::FileResult Scanner::scan_document(const doc::Document& document,
                                            std::string_view source) const {
   FileResult out;
   out.identity = identity::IdentityCollector(options_.limits);
-  const doc::Node& root = *document.root();
-  // AWS CLI output (describe-cluster, access entries) is cluster-access input, not an object.
-  if (root.is_mapping() && root.string_at("kind").empty() && !k8s::is_list(root) &&
-      out.identity.add_document(document, source)) {
-    return out;
-  }
-  k8s::for_each_object(
-      root, document.file(),
-      [&](const k8s::Object& object) {
-        out.identity.add_object(object, source);
-        rbac::add_object(object, out.rbac);
-        scan_object(object, out);
-      },
-      [&](InputError error) { out.errors.push_back(std::move(error)); });
+  collect_document(
+      document, source, out.rbac, out.identity,
+      [&](const k8s::Object& object) { scan_object(object, out); }, out.errors);
   return out;
 }
 

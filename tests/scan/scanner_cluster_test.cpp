@@ -91,15 +91,16 @@ TEST(ScannerClusterTest, WithoutRbacInputsTheGroupCheckIsSkipped) {
 }
 
 TEST(ScannerClusterTest, InvalidRbacObjectsAreInputErrors) {
-  const report::ScanResult result = Scanner(ScanOptions{}).scan_text(
-      R"(apiVersion: rbac.authorization.k8s.io/v1
+  const report::ScanResult result = Scanner(ScanOptions{})
+                                        .scan_text(
+                                            R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: bad}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
 subjects:
 - {kind: ServiceAccount, name: app}
 )",
-      "bad.yaml");
+                                            "bad.yaml");
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(result.errors[0].file, "bad.yaml");
   EXPECT_EQ(result.errors[0].line, 6u);

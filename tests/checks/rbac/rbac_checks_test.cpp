@@ -31,8 +31,8 @@ const Finding* first(const std::vector<Finding>& findings, std::string_view id) 
 }
 
 // A custom ClusterRole `r` with one rule, bound cluster-wide to Group `team`.
-std::string bound_role(std::string_view groups, std::string_view resources,
-                       std::string_view verbs, std::string_view extra = {}) {
+std::string bound_role(std::string_view groups, std::string_view resources, std::string_view verbs,
+                       std::string_view extra = {}) {
   return fmt::format(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
@@ -117,8 +117,8 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(RbacChecksTest, CsrApprovalNeedsBothPermissions) {
-  const std::string approval_only = bound_role("certificates.k8s.io",
-                                               "certificatesigningrequests/approval", "update");
+  const std::string approval_only =
+      bound_role("certificates.k8s.io", "certificatesigningrequests/approval", "update");
   EXPECT_EQ(count(run(approval_only), "K8S-RBAC-011"), 0u);
   const std::string both = bound_role(
       "certificates.k8s.io", "certificatesigningrequests/approval", "update",
@@ -261,8 +261,7 @@ subjects:
                               "system:unauthenticated")),
                   "K8S-RBAC-002"),
             0u);
-  EXPECT_EQ(count(run(binding("mine", "system:discovery", "system:authenticated")),
-                  "K8S-RBAC-002"),
+  EXPECT_EQ(count(run(binding("mine", "system:discovery", "system:authenticated")), "K8S-RBAC-002"),
             0u);
   EXPECT_EQ(count(run(binding("x", "view", "developers")), "K8S-RBAC-002"), 0u);
 }
@@ -322,9 +321,9 @@ subjects:
 }
 
 TEST(RbacChecksTest, GroupsForIdentityChecks) {
-  const rbac::Policy policy = rbac::testing::compile_yaml(
-      bound_role("'*'", "'*'", "'*'") + "---\n" +
-      R"(apiVersion: rbac.authorization.k8s.io/v1
+  const rbac::Policy policy =
+      rbac::testing::compile_yaml(bound_role("'*'", "'*'", "'*'") + "---\n" +
+                                  R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: v, namespace: dev}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
