@@ -473,14 +473,19 @@ void add_object(const k8s::Object& object, Inputs& inputs) {
 }
 
 void merge(Inputs& into, Inputs&& part) {
-  const auto offset = static_cast<uint32_t>(into.files.size());
-  std::move(part.files.begin(), part.files.end(), std::back_inserter(into.files));
+  // Documents of one file arrive one by one: their file is the one already last.
+  std::vector<uint32_t> file_ids;
+  file_ids.reserve(part.files.size());
+  for (std::string& file : part.files) {
+    if (into.files.empty() || into.files.back() != file) into.files.push_back(std::move(file));
+    file_ids.push_back(static_cast<uint32_t>(into.files.size() - 1));
+  }
   for (Role& role : part.roles) {
-    role.origin.file += offset;
+    role.origin.file = file_ids[role.origin.file];
     into.roles.push_back(std::move(role));
   }
   for (Binding& binding : part.bindings) {
-    binding.origin.file += offset;
+    binding.origin.file = file_ids[binding.origin.file];
     into.bindings.push_back(std::move(binding));
   }
   std::move(part.custom_resources.begin(), part.custom_resources.end(),

@@ -49,6 +49,8 @@ void append(Scanner::FileResult& into, Scanner::FileResult&& part) {
   std::move(part.findings.begin(), part.findings.end(), std::back_inserter(into.findings));
   std::move(part.errors.begin(), part.errors.end(), std::back_inserter(into.errors));
   rbac::merge(into.rbac, std::move(part.rbac));
+  std::move(part.deferred_ignores.begin(), part.deferred_ignores.end(),
+            std::back_inserter(into.deferred_ignores));
   into.identity.merge(std::move(part.identity));
 }
 
@@ -62,6 +64,12 @@ void drop_resolved_by_service_accounts(Scanner::FileResult& all) {
            std::binary_search(all.quiet_service_accounts.begin(), all.quiet_service_accounts.end(),
                               finding.depends_on());
   });
+}
+
+// Kinds the cluster-wide checks report on; their ignore annotations must outlive the document.
+bool reported_cluster_wide(const k8s::ObjectRef& ref) {
+  return ref.kind == "ClusterRole" || ref.kind == "Role" || ref.kind == "ClusterRoleBinding" ||
+         ref.kind == "RoleBinding" || ref.kind == "ConfigMap";
 }
 
 }  // namespace
@@ -97,6 +105,10 @@ std::vector<std::string> expand_path(const std::string& path, std::vector<InputE
 
 void Scanner::scan_object(const k8s::Object& object, FileResult& out) const {
   ++out.resources;
+  if (reported_cluster_wide(object.ref)) {
+    if (auto ignore = defer_ignore_annotation(object))
+      out.deferred_ignores.push_back(std::move(*ignore));
+  }
   if (object.ref.kind == "ServiceAccount" &&
       object.root->get("automountServiceAccountToken") != nullptr &&
       object.root->get("automountServiceAccountToken")->is_false()) {
@@ -201,11 +213,13 @@ void Scanner::check_cluster(FileResult& all) const {
   if (!has_rbac && identity.empty()) return;
   const rbac::Policy policy = rbac::Policy::compile(std::move(all.rbac));
   all.rbac = rbac::Inputs{};
+  const size_t first = all.findings.size();
   rbac_checks::check_rbac(policy, all.findings);
   identity::IdentityCheckOptions options;
   if (has_rbac) options.bound_groups = rbac_checks::bound_groups(policy);
   options.cluster_admin_groups = rbac_checks::cluster_admin_groups(policy);
   identity::check_identity(identity, options, all.findings);
+  apply_deferred_ignores(all.deferred_ignores, all.findings, first);
 }
 
 report::ScanResult Scanner::finish(std::vector<FileResult> results) const {

@@ -45,9 +45,11 @@ class Scanner {
     size_t resources = 0;
     // "ServiceAccount/<namespace>/<name>" of ServiceAccounts that disable token automounting.
     std::vector<std::string> quiet_service_accounts;
-    rbac::Inputs rbac;  // RBAC objects, for the cluster-wide phase
-    identity::IdentityCollector identity{
-        doc::Limits{}};  // aws-auth, access entries, cluster access
+    // For the cluster-wide phase: RBAC objects, cluster-access inputs (aws-auth, access entries,
+    // describe-cluster) and the ignore annotations of the objects that phase reports on.
+    rbac::Inputs rbac;
+    identity::IdentityCollector identity{doc::Limits{}};
+    std::vector<DeferredIgnore> deferred_ignores;
   };
   // `source` is the text of the document's file (positions inside aws-auth's block scalars).
   FileResult scan_document(const doc::Document& document, std::string_view source = {}) const;

@@ -79,15 +79,18 @@ TEST(RbacIamTest, AccessPolicyAssociationsCountAsGrants) {
   TempDir dir;
   for (const auto& entry : std::filesystem::directory_iterator(kCluster))
     std::filesystem::copy_file(entry.path(), dir.path() / entry.path().filename());
-  std::ofstream(dir.path() / "policies-ops.json") << R"({
+  // An access entry without groups: RBAC alone allows it nothing; its access policy does.
+  std::ofstream(dir.path() / "entry-breakglass.json") << R"({"accessEntry": {
+  "clusterName": "prod", "principalArn": "arn:aws:iam::111122223333:role/BreakGlass",
+  "kubernetesGroups": [], "username": "breakglass", "type": "STANDARD"}})";
+  std::ofstream(dir.path() / "policies-breakglass.json") << R"({
   "clusterName": "prod",
-  "principalArn": "arn:aws:iam::111122223333:role/Ops",
+  "principalArn": "arn:aws:iam::111122223333:role/BreakGlass",
   "associatedAccessPolicies": [{
     "policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
     "accessScope": {"type": "cluster", "namespaces": []}}]})";
-  // RBAC alone says no for Developers; the Ops role has an admin access policy.
   const auto result = run_eksguard("rbac can-i delete nodes --format json --as " +
-                                   std::string(kAccount) + "Ops " + dir.path().string());
+                                   std::string(kAccount) + "BreakGlass " + dir.path().string());
   EXPECT_EQ(result.exit_code, 0) << result.out;
   auto documents = eksguard::doc::load_all(result.out, "out.json");
   ASSERT_TRUE(documents) << result.out;
@@ -95,6 +98,18 @@ TEST(RbacIamTest, AccessPolicyAssociationsCountAsGrants) {
   EXPECT_TRUE(root.get("allowed")->is_true());
   EXPECT_EQ(root.get("via")->string_at("source"), "access-policy");
   EXPECT_NE(root.string_at("reason").find("AmazonEKSClusterAdminPolicy"), std::string::npos);
+
+  // Scoped to a namespace: nothing cluster-wide, and only there.
+  std::ofstream(dir.path() / "policies-breakglass.json") << R"({
+  "clusterName": "prod",
+  "principalArn": "arn:aws:iam::111122223333:role/BreakGlass",
+  "associatedAccessPolicies": [{
+    "policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+    "accessScope": {"type": "namespace", "namespaces": ["team-*"]}}]})";
+  const std::string as = " --as " + std::string(kAccount) + "BreakGlass " + dir.path().string();
+  EXPECT_EQ(run_eksguard("rbac can-i delete nodes" + as).exit_code, 1);
+  EXPECT_EQ(run_eksguard("rbac can-i delete pods -n team-a" + as).exit_code, 0);
+  EXPECT_EQ(run_eksguard("rbac can-i delete pods -n prod" + as).exit_code, 1);
 }
 
 TEST(RbacIamTest, LookupOfAnArnShowsTheRolesOfItsUserAndGroups) {

@@ -83,6 +83,39 @@ TEST(ScannerClusterTest, ExceptionsSuppressClusterFindings) {
   EXPECT_FALSE(find(result, "K8S-RBAC-003", "secret-reader")->suppressed);
 }
 
+TEST(ScannerClusterTest, IgnoreAnnotationsOnRbacObjectsSuppressClusterFindings) {
+  const report::ScanResult result = Scanner(ScanOptions{})
+                                        .scan_text(
+                                            R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: reader
+  annotations:
+    eksguard.io/ignore: K8S-RBAC-003
+    eksguard.io/ignore-reason: audit tooling
+rules:
+- {apiGroups: [""], resources: [secrets, pods/exec], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, annotations: {eksguard.io/ignore: K8S-RBAC-017}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: gone}
+subjects: [{kind: ServiceAccount, name: app}]
+)",
+                                            "rbac.yaml");
+  EXPECT_TRUE(result.errors.empty());
+  const Finding* secrets = find(result, "K8S-RBAC-003", "reader");
+  ASSERT_NE(secrets, nullptr);
+  EXPECT_TRUE(secrets->suppressed);
+  EXPECT_NE(secrets->suppression().find("audit tooling"), std::string::npos);
+  const Finding* exec = find(result, "K8S-RBAC-006", "reader");
+  ASSERT_NE(exec, nullptr);
+  EXPECT_FALSE(exec->suppressed);
+  const Finding* dangling = find(result, "K8S-RBAC-017", "b");  // namespace defaulted
+  ASSERT_NE(dangling, nullptr);
+  EXPECT_TRUE(dangling->suppressed);
+}
+
 TEST(ScannerClusterTest, WithoutRbacInputsTheGroupCheckIsSkipped) {
   const report::ScanResult result =
       Scanner(ScanOptions{}).scan_paths({kCluster + "/access-entry-ops.json"});

@@ -330,8 +330,19 @@ class Checker {
     check_anonymous(binding, about);
     if (binding.platform) return;
     check_subjects(binding, about);
-    const uint32_t role = policy_.role_of(index);
     const std::string label = describe_binding(binding);
+    // system:masters is allowed everything before RBAC: whatever the role, it is cluster admin.
+    const bool masters =
+        std::any_of(binding.subjects.begin(), binding.subjects.end(), [](const rbac::Subject& s) {
+          return s.kind == rbac::SubjectKind::kGroup && s.name == rbac::kSystemMasters;
+        });
+    if (masters) {
+      emit(CheckId::kRbacClusterAdmin, about(), binding.origin, "subjects",
+           fmt::format("{} names Group system:masters, which the API server allows everything "
+                       "before RBAC is asked",
+                       label));
+    }
+    const uint32_t role = policy_.role_of(index);
     if (role == rbac::kNone) {
       emit(CheckId::kRbacDanglingRoleRef, about(), binding.origin, "roleRef",
            fmt::format("{} refers to {} \"{}\", which is not in the inputs; whoever creates it "
@@ -341,19 +352,11 @@ class Checker {
       return;
     }
     const Role& target = policy_.roles()[role];
-    const bool cluster_wide = binding.kind == rbac::BindingKind::kClusterRoleBinding;
-    const bool masters =
-        std::any_of(binding.subjects.begin(), binding.subjects.end(), [](const rbac::Subject& s) {
-          return s.kind == rbac::SubjectKind::kGroup && s.name == rbac::kSystemMasters;
-        });
-    if ((cluster_wide && superuser(role)) || masters) {
-      emit(CheckId::kRbacClusterAdmin, about(), binding.origin, masters ? "subjects" : "roleRef",
-           masters ? fmt::format("{} names Group system:masters, which the API server allows "
-                                 "everything before RBAC is asked",
-                                 label)
-                   : fmt::format("{} grants ClusterRole \"{}\" (every verb on every resource) "
-                                 "cluster-wide to {}",
-                                 label, target.name, subjects_of(binding)));
+    if (binding.kind == rbac::BindingKind::kClusterRoleBinding && superuser(role) && !masters) {
+      emit(CheckId::kRbacClusterAdmin, about(), binding.origin, "roleRef",
+           fmt::format("{} grants ClusterRole \"{}\" (every verb on every resource) cluster-wide "
+                       "to {}",
+                       label, target.name, subjects_of(binding)));
     }
     if (!target.platform || superuser(role)) return;  // custom roles are reported on the role
     for (const Risk& risk : risks()) {

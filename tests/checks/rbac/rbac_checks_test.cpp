@@ -2,6 +2,7 @@
 // platform-object rule (bootstrap and EKS roles are reported only where custom bindings use them).
 #include "checks/rbac/rbac_checks.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -111,9 +112,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"K8S-RBAC-015", "''", "pods/ephemeralcontainers", "patch", true},
         Case{"K8S-RBAC-015", "''", "nodes/status", "update", true},
         Case{"K8S-RBAC-015", "''", "pods/status", "get", false}),
-    [](const auto& info) {
-      std::string name = std::string(info.param.id.substr(9)) + "_" + std::to_string(info.index);
-      return name;
+    [](const ::testing::TestParamInfo<Case>& param) {
+      return std::string(param.param.id.substr(9)) + "_" + std::to_string(param.index);
     });
 
 TEST(RbacChecksTest, CsrApprovalNeedsBothPermissions) {
