@@ -22,6 +22,9 @@ using rbac::Role;
 
 constexpr std::string_view kRbacApiVersion = "rbac.authorization.k8s.io/v1";
 constexpr std::string_view kKubeSystem = "kube-system";
+// A probe subresource standing for every subresource the rule names (`userextras/<key>`: the
+// keys are open-ended, and RBAC has no `resource/*` wildcard).
+constexpr std::string_view kAnySubresource = "<any>";
 
 // One request that, if a rule allows it, makes the rule risky.
 struct Probe {
@@ -87,7 +90,8 @@ const std::vector<Risk>& risks() {
         {CheckId::kRbacImpersonation,
          "impersonate identities",
          {join(verbs_on({"impersonate"}, "", {"users", "groups", "serviceaccounts", "uids"}),
-               verbs_on({"impersonate"}, "authentication.k8s.io", {"userextras"}, "scopes"))}});
+               verbs_on({"impersonate"}, "authentication.k8s.io", {"userextras"},
+                        kAnySubresource))}});
     r.push_back(
         {CheckId::kRbacNodeProxy,
          "reach nodes/proxy",
@@ -127,7 +131,22 @@ const std::vector<Risk>& risks() {
   return kRisks;
 }
 
+bool allows_one(const PolicyRule& rule, const Probe& probe);
+
 bool allows(const PolicyRule& rule, const Probe& probe) {
+  if (probe.subresource != kAnySubresource) return allows_one(rule, probe);
+  const std::string prefix = std::string(probe.resource) + "/";
+  for (const std::string& resource : rule.resources) {
+    Probe named = probe;
+    named.subresource = resource.starts_with(prefix)
+                            ? std::string_view(resource).substr(prefix.size())
+                            : std::string_view("x");
+    if (allows_one(rule, named)) return true;
+  }
+  return false;
+}
+
+bool allows_one(const PolicyRule& rule, const Probe& probe) {
   rbac::RequestAttributes request;
   request.verb = std::string(probe.verb);
   request.api_group = std::string(probe.group);

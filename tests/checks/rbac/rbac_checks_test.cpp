@@ -69,6 +69,7 @@ TEST_P(RiskTest, FiresOnlyForTheRiskyPermission) {
       << c.id << " on " << c.verbs << " " << c.resources;
   if (!c.fires) return;
   const Finding* f = first(findings, c.id);
+  ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->resource().kind, "ClusterRole");
   EXPECT_EQ(f->resource().name, "r");
   EXPECT_EQ(f->position.line, 1u);
@@ -94,7 +95,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"K8S-RBAC-007", "rbac.authorization.k8s.io", "rolebindings", "create", true},
         Case{"K8S-RBAC-007", "rbac.authorization.k8s.io", "roles", "list", false},
         Case{"K8S-RBAC-008", "''", "serviceaccounts", "impersonate", true},
-        Case{"K8S-RBAC-008", "authentication.k8s.io", "'userextras/*'", "impersonate", true},
+        Case{"K8S-RBAC-008", "authentication.k8s.io", "userextras/scopes", "impersonate", true},
+        Case{"K8S-RBAC-008", "authentication.k8s.io", "'*'", "impersonate", true},
         Case{"K8S-RBAC-008", "''", "serviceaccounts", "get", false},
         Case{"K8S-RBAC-009", "''", "nodes/proxy", "get", true},
         Case{"K8S-RBAC-009", "''", "nodes", "get", false},
