@@ -26,13 +26,10 @@ constexpr std::string_view kKubeSystem = "kube-system";
 // keys are open-ended, and RBAC has no `resource/*` wildcard).
 constexpr std::string_view kAnySubresource = "<any>";
 
-// One request that, if a rule allows it, makes the rule risky.
+// One request that, if a rule allows it, makes the rule risky; built once.
 struct Probe {
-  std::string_view verb;
-  std::string_view group;
-  std::string_view resource;
-  std::string_view subresource = {};
-  std::string_view name = {};  // the object name, for checks about one object (aws-auth)
+  rbac::RequestAttributes request;
+  bool any_subresource = false;  // every `resource/<key>` the rule names (see kAnySubresource)
 };
 
 // A risky permission: the check, what it is, and the probes that reveal it. Every set of
@@ -49,9 +46,18 @@ std::vector<Probe> verbs_on(std::initializer_list<std::string_view> verbs, std::
                             std::initializer_list<std::string_view> resources,
                             std::string_view subresource = {}, std::string_view name = {}) {
   std::vector<Probe> probes;
-  for (std::string_view resource : resources)
-    for (std::string_view verb : verbs)
-      probes.push_back({verb, group, resource, subresource, name});
+  for (std::string_view resource : resources) {
+    for (std::string_view verb : verbs) {
+      Probe probe;
+      probe.request.verb = std::string(verb);
+      probe.request.api_group = std::string(group);
+      probe.request.resource = std::string(resource);
+      probe.any_subresource = subresource == kAnySubresource;
+      if (!probe.any_subresource) probe.request.subresource = std::string(subresource);
+      probe.request.name = std::string(name);
+      probes.push_back(std::move(probe));
+    }
+  }
   return probes;
 }
 
@@ -131,31 +137,23 @@ const std::vector<Risk>& risks() {
   return kRisks;
 }
 
-bool allows_one(const PolicyRule& rule, const Probe& probe);
-
-bool allows(const PolicyRule& rule, const Probe& probe) {
-  if (probe.subresource != kAnySubresource) return allows_one(rule, probe);
-  const std::string prefix = std::string(probe.resource) + "/";
-  for (const std::string& resource : rule.resources) {
-    Probe named = probe;
-    named.subresource = resource.starts_with(prefix)
-                            ? std::string_view(resource).substr(prefix.size())
-                            : std::string_view("x");
-    if (allows_one(rule, named)) return true;
-  }
-  return false;
+bool allows_request(const PolicyRule& rule, const rbac::RequestAttributes& request) {
+  // A rule limited to named objects still grants on those objects.
+  if (!request.name.empty() || rule.resource_names.empty()) return rbac::rule_allows(request, rule);
+  rbac::RequestAttributes named = request;
+  named.name = rule.resource_names[0];
+  return rbac::rule_allows(named, rule);
 }
 
-bool allows_one(const PolicyRule& rule, const Probe& probe) {
-  rbac::RequestAttributes request;
-  request.verb = std::string(probe.verb);
-  request.api_group = std::string(probe.group);
-  request.resource = std::string(probe.resource);
-  request.subresource = std::string(probe.subresource);
-  request.name = std::string(probe.name);
-  // A rule limited to named objects still grants on those objects.
-  if (request.name.empty() && !rule.resource_names.empty()) request.name = rule.resource_names[0];
-  return rbac::rule_allows(request, rule);
+bool allows(const PolicyRule& rule, const Probe& probe) {
+  if (!probe.any_subresource) return allows_request(rule, probe.request);
+  const std::string prefix = probe.request.resource + "/";
+  rbac::RequestAttributes request = probe.request;
+  for (const std::string& resource : rule.resources) {
+    request.subresource = resource.starts_with(prefix) ? resource.substr(prefix.size()) : "x";
+    if (allows_request(rule, request)) return true;
+  }
+  return false;
 }
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {
@@ -299,6 +297,11 @@ class Checker {
       return subject;
     };
     const std::string label = fmt::format("{} \"{}\"", rbac::to_string(role.kind), role.name);
+    std::optional<std::string> bound;  // the same for every finding on this role
+    auto grantees_text = [&]() -> const std::string& {
+      if (!bound) bound = bound_to(index);
+      return *bound;
+    };
     const auto& rules = policy_.rules_of(index);
     for (size_t i = 0; i < rules.size(); ++i) {
       const PolicyRule& rule = rules[i];
@@ -309,7 +312,7 @@ class Checker {
       if (fields.empty()) continue;
       emit(CheckId::kRbacWildcard, about(), role.origin, fmt::format("rules[{}]", i),
            fmt::format("{} rules[{}] uses `*` in {}; {}", label, i, fmt::join(fields, ", "),
-                       bound_to(index)));
+                       grantees_text()));
     }
     if (role.kind == rbac::RoleKind::kClusterRole) check_aggregation_labels(role, about);
     if (superuser(index)) return;  // K8S-RBAC-001 on its cluster-wide bindings says it all
@@ -320,7 +323,7 @@ class Checker {
       Finding& finding =
           emit(risk.check, about(), role.origin, fmt::format("rules[{}]", rules_hit->front()),
                fmt::format("{} {} can {}; {}", label, rule_list(*rules_hit), risk.what,
-                           bound_to(index)));
+                           grantees_text()));
       if (risk.severity) finding.severity = *risk.severity;
     }
   }
