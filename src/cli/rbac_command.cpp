@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -179,48 +180,82 @@ std::string describe_resolution(const identity::Resolution& r) {
 
 // EKS authorizes access policy associations after RBAC: a policy whose Kubernetes equivalent is
 // cluster-admin allows everything in its scope; others allow what their equivalent ClusterRole
-// in the inputs allows. Returns the reason when one allows the request.
+// in the inputs allows. Returns the reason when the association allows the request.
+// `any_namespace`: who-can -A, where a namespace scope grants in the namespaces it names.
+std::optional<std::string> association_allows(const Loaded& loaded,
+                                              const identity::PolicyAssociation& association,
+                                              const rbac::RequestAttributes& request,
+                                              bool any_namespace, std::vector<std::string>& notes) {
+  const identity::AccessPolicyInfo* info = association.policy;
+  if (info == nullptr) {
+    notes.push_back(fmt::format("access policy {} is not a known managed policy: not evaluated",
+                                association.policy_arn));
+    return std::nullopt;
+  }
+  const bool cluster_scope = association.scope.type != "namespace";
+  const auto& namespaces = association.scope.namespaces;
+  if (!cluster_scope && !any_namespace) {
+    if (request.namespace_.empty()) return std::nullopt;  // never covers cluster-wide requests
+    if (std::none_of(namespaces.begin(), namespaces.end(), [&](const std::string& pattern) {
+          return scan::wildcard_match(pattern, request.namespace_);
+        }))
+      return std::nullopt;
+  }
+  const std::string scope = cluster_scope
+                                ? std::string("cluster")
+                                : fmt::format("namespace {}", fmt::join(namespaces, ", "));
+  const std::string reason =
+      fmt::format("EKS: allowed by access policy {} ({} scope, associated at {}:{})", info->name,
+                  scope, association.origin.file, association.origin.position.line);
+  if (info->cluster_admin) return reason;
+  if (info->k8s_equivalent.empty()) return std::nullopt;
+  const uint32_t role =
+      loaded.policy.find_role(rbac::RoleKind::kClusterRole, "", info->k8s_equivalent);
+  if (role == rbac::kNone) {
+    notes.push_back(fmt::format(
+        "access policy {} grants about what ClusterRole {} does, which is not in the inputs: not "
+        "evaluated",
+        info->name, info->k8s_equivalent));
+    return std::nullopt;
+  }
+  for (const rbac::PolicyRule& rule : loaded.policy.rules_of(role))
+    if (rbac::rule_allows(request, rule))
+      return fmt::format("{}, evaluated as ClusterRole {}", reason, info->k8s_equivalent);
+  return std::nullopt;
+}
+
 std::optional<std::string> access_policy_allows(const Loaded& loaded,
                                                 const identity::Resolution& resolution,
                                                 const rbac::RequestAttributes& request,
                                                 std::vector<std::string>& notes) {
-  for (const identity::PolicyAssociation& association : resolution.access_policies) {
-    const identity::AccessPolicyInfo* info = association.policy;
-    if (info == nullptr) {
-      notes.push_back(fmt::format("access policy {} is not a known managed policy: not evaluated",
-                                  association.policy_arn));
-      continue;
-    }
-    const bool cluster_scope = association.scope.type != "namespace";
-    if (!cluster_scope) {
-      if (request.namespace_.empty()) continue;  // namespace scope never covers cluster-wide
-      const auto& namespaces = association.scope.namespaces;
-      if (std::none_of(namespaces.begin(), namespaces.end(), [&](const std::string& pattern) {
-            return scan::wildcard_match(pattern, request.namespace_);
-          }))
-        continue;
-    }
-    const std::string scope = cluster_scope ? "cluster" : "namespace " + request.namespace_;
-    const std::string reason =
-        fmt::format("EKS: allowed by access policy {} ({} scope, associated at {}:{})", info->name,
-                    cluster_scope ? "cluster" : "namespace", association.origin.file,
-                    association.origin.position.line);
-    if (info->cluster_admin) return reason;
-    if (info->k8s_equivalent.empty()) continue;
-    const uint32_t role =
-        loaded.policy.find_role(rbac::RoleKind::kClusterRole, "", info->k8s_equivalent);
-    if (role == rbac::kNone) {
-      notes.push_back(fmt::format(
-          "access policy {} grants about what ClusterRole {} does, which is not in the inputs: "
-          "not evaluated for {}",
-          info->name, info->k8s_equivalent, scope));
-      continue;
-    }
-    for (const rbac::PolicyRule& rule : loaded.policy.rules_of(role))
-      if (rbac::rule_allows(request, rule))
-        return fmt::format("{}, evaluated as ClusterRole {}", reason, info->k8s_equivalent);
-  }
+  for (const identity::PolicyAssociation& association : resolution.access_policies)
+    if (auto reason = association_allows(loaded, association, request, false, notes)) return reason;
   return std::nullopt;
+}
+
+// who-can: the access entries whose policy associations allow the request, as User subjects
+// (the entry's username) with source access-policy and the principal in `iam`.
+void add_access_policy_subjects(const Loaded& loaded, const rbac::WhoCanQuery& query,
+                                rbac::WhoCanAnswer& answer) {
+  if (loaded.identity.empty()) return;
+  const identity::Resolver resolver(loaded.identity);
+  std::vector<std::string> notes;
+  for (const identity::PolicyGrant& grant : resolver.policy_grants()) {
+    auto reason = association_allows(loaded, *grant.association, query.request.attributes,
+                                     query.all_namespaces, notes);
+    if (!reason) continue;
+    rbac::SubjectGrants subject;
+    subject.kind = rbac::SubjectKind::kUser;
+    subject.name = grant.username;
+    subject.via.push_back(rbac::Via{rbac::GrantSource::kAccessPolicy});
+    subject.iam.push_back(grant.principal_arn);
+    answer.subjects.push_back(std::move(subject));
+    answer.notes.push_back(
+        fmt::format("{} (user {}): {}", grant.principal_arn, grant.username, *reason));
+  }
+  std::sort(notes.begin(), notes.end());
+  notes.erase(std::unique(notes.begin(), notes.end()), notes.end());
+  answer.notes.insert(answer.notes.end(), notes.begin(), notes.end());
 }
 
 // Fills `iam` of User and Group subjects with the IAM principals that reach them.
@@ -301,6 +336,7 @@ int RbacCommand::who_can() const {
   const rbac::WhoCanQuery query{std::move(*request), all_namespaces_, !no_privileged_groups_};
   rbac::WhoCanAnswer answer = rbac::who_can(loaded->policy, query);
   add_iam_principals(*loaded, answer.subjects);
+  add_access_policy_subjects(*loaded, query, answer);
   if (*format == Format::kJson) {
     rbac::write_who_can_json(std::cout, loaded->policy, query, answer, loaded->diagnostics());
   } else {

@@ -99,6 +99,17 @@ TEST(RbacIamTest, AccessPolicyAssociationsCountAsGrants) {
   EXPECT_EQ(root.get("via")->string_at("source"), "access-policy");
   EXPECT_NE(root.string_at("reason").find("AmazonEKSClusterAdminPolicy"), std::string::npos);
 
+  // who-can lists the access entry as a User subject with source access-policy.
+  const auto who = run_eksguard("rbac who-can delete nodes --format json " + dir.path().string());
+  ASSERT_EQ(who.exit_code, 0) << who.out;
+  auto who_documents = eksguard::doc::load_all(who.out, "out.json");
+  ASSERT_TRUE(who_documents) << who.out;
+  const auto* breakglass = subject(*who_documents->front().root(), "breakglass");
+  ASSERT_NE(breakglass, nullptr) << who.out;
+  EXPECT_EQ(breakglass->get("via")->items()[0]->string_at("source"), "access-policy");
+  EXPECT_EQ(strings(*breakglass->get("iam")),
+            std::vector<std::string>{std::string(kAccount) + "BreakGlass"});
+
   // Scoped to a namespace: nothing cluster-wide, and only there.
   std::ofstream(dir.path() / "policies-breakglass.json") << R"({
   "clusterName": "prod",
