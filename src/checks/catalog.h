@@ -75,6 +75,27 @@ enum class CheckId : uint16_t {
   kEksAccessCrossAccount,       // EKS-AE-008
   kEksAccessIamUser,            // EKS-AE-009
   kEksAccessShadowsAwsAuth,     // EKS-AE-010
+  // Kubernetes RBAC over the compiled policy of all inputs (K8S-RBAC-*). 019 (default service
+  // account use, token automount) is covered per pod by EKS-POD-001/002 and has no row.
+  kRbacClusterAdmin,            // K8S-RBAC-001
+  kRbacAnonymousGrant,          // K8S-RBAC-002
+  kRbacSecretsRead,             // K8S-RBAC-003
+  kRbacWildcard,                // K8S-RBAC-004
+  kRbacWorkloadCreate,          // K8S-RBAC-005
+  kRbacPodExec,                 // K8S-RBAC-006
+  kRbacEscalation,              // K8S-RBAC-007
+  kRbacImpersonation,           // K8S-RBAC-008
+  kRbacNodeProxy,               // K8S-RBAC-009
+  kRbacTokenCreate,             // K8S-RBAC-010
+  kRbacCsrApproval,             // K8S-RBAC-011
+  kRbacWebhookControl,          // K8S-RBAC-012
+  kRbacAwsAuthWritable,         // K8S-RBAC-013
+  kRbacPersistentVolumeCreate,  // K8S-RBAC-014
+  kRbacStatusWrite,             // K8S-RBAC-015
+  kRbacAggregationInjection,    // K8S-RBAC-016
+  kRbacDanglingRoleRef,         // K8S-RBAC-017
+  kRbacInvalidSubject,          // K8S-RBAC-018
+  kRbacManyRoles,               // K8S-RBAC-020
   kCount
 };
 
@@ -88,7 +109,7 @@ struct Standards {
 struct CheckInfo {
   CheckId check;
   std::string_view id;
-  std::string_view family;  // pod-security | eks-hardening | eks-identity | config
+  std::string_view family;  // pod-security | eks-hardening | eks-identity | k8s-rbac | config
   std::string_view title;
   Severity severity;
   std::string_view remediation;

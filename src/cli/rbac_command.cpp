@@ -2,18 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 
 #include "cli/app.h"
 #include "common/strings.h"
+#include "identity/resolver.h"
 #include "rbac/authorizer.h"
 #include "rbac/model.h"
 #include "rbac/policy.h"
 #include "rbac/queries.h"
 #include "rbac/render.h"
 #include "rbac/resources.h"
+#include "scan/cluster_inputs.h"
+#include "scan/exceptions.h"
 
 namespace eksguard::cli {
 namespace {
@@ -39,12 +43,15 @@ std::optional<Format> parse_format(std::string_view name, bool ascii_allowed) {
 struct Loaded {
   rbac::Policy policy;
   rbac::ResourceCatalog catalog;
+  // aws-auth, access entries and describe-cluster among the inputs (IAM principals).
+  identity::IdentityInputs identity;
   rbac::Diagnostics diagnostics() const { return {&policy.inputs().errors, &policy.warnings()}; }
   bool had_errors() const { return !policy.inputs().errors.empty(); }
 };
 
 std::optional<Loaded> load(std::string_view command, const std::vector<std::string>& paths) {
-  rbac::Inputs inputs = rbac::load_inputs(paths);
+  scan::ClusterInputs cluster = scan::load_cluster_inputs(paths);
+  rbac::Inputs inputs = std::move(cluster.rbac);
   if (inputs.roles.empty() && inputs.bindings.empty()) {
     for (const InputError& error : inputs.errors)
       std::cerr << fmt::format("{}:{}:{}: error: {}\n", error.file, error.line, error.column,
@@ -59,7 +66,8 @@ std::optional<Loaded> load(std::string_view command, const std::vector<std::stri
   }
   rbac::ResourceCatalog catalog;
   catalog.add_inputs(inputs);
-  return Loaded{rbac::Policy::compile(std::move(inputs)), std::move(catalog)};
+  return Loaded{rbac::Policy::compile(std::move(inputs)), std::move(catalog),
+                std::move(cluster.identity)};
 }
 
 // For text output: errors and (a bounded number of) warnings on stderr.
@@ -123,14 +131,141 @@ std::optional<rbac::UserInfo> user_from_flags(const std::string& as,
     error = "say whose permissions to check: --as USER or --sa NAMESPACE:NAME";
     return std::nullopt;
   }
-  if (name.starts_with("arn:")) {
-    error = fmt::format(
-        "`{}` is an IAM principal; mapping IAM principals to Kubernetes users (aws-auth, access "
-        "entries) is not supported yet: give the Kubernetes user name and --as-group",
-        name);
+  if (name.starts_with("arn:") && !groups.empty()) {
+    error = "an IAM principal gets its groups from aws-auth or its access entry: drop --as-group";
     return std::nullopt;
   }
   return rbac::make_user(std::move(name), groups);
+}
+
+// An IAM principal as the cluster authenticates it: username and groups from the access entry or
+// aws-auth mapping in effect (the authentication mode decides), or an error saying why not.
+struct IamIdentity {
+  identity::Resolution resolution;
+  rbac::UserInfo user;
+};
+
+std::optional<IamIdentity> resolve_arn(const Loaded& loaded, const std::string& arn,
+                                       std::string& error) {
+  if (loaded.identity.empty()) {
+    error = fmt::format(
+        "`{}` is an IAM principal: give the aws-auth ConfigMap and/or the access entries "
+        "(aws eks describe-access-entry JSON) among the inputs to map it to a Kubernetes user",
+        arn);
+    return std::nullopt;
+  }
+  const identity::Resolver resolver(loaded.identity);
+  identity::Resolution resolution = resolver.resolve(arn);
+  if (!resolution.authenticated) {
+    error = fmt::format(
+        "`{}` is not mapped to a Kubernetes user by aws-auth or an access entry in the inputs "
+        "(authentication mode {}): the cluster would refuse its requests",
+        arn, identity::to_string(resolver.mode()));
+    return std::nullopt;
+  }
+  rbac::UserInfo user = rbac::make_user(resolution.username, resolution.groups);
+  return IamIdentity{std::move(resolution), std::move(user)};
+}
+
+// "arn:… authenticates as user U with groups [g] (access entry at file:line)".
+std::string describe_resolution(const identity::Resolution& r) {
+  std::string groups;
+  for (const std::string& group : r.groups) groups += (groups.empty() ? "" : " ") + group;
+  std::string text = fmt::format("{} authenticates as user {} with groups [{}] ({} at {}:{})",
+                                 r.input_arn, r.username, groups, identity::to_string(r.source),
+                                 r.origin.file, r.origin.position.line);
+  for (const std::string& note : r.notes) text += "; " + note;
+  return text;
+}
+
+// EKS authorizes access policy associations after RBAC: a policy whose Kubernetes equivalent is
+// cluster-admin allows everything in its scope; others allow what their equivalent ClusterRole
+// in the inputs allows. Returns the reason when the association allows the request.
+// `any_namespace`: who-can -A, where a namespace scope grants in the namespaces it names.
+std::optional<std::string> association_allows(const Loaded& loaded,
+                                              const identity::PolicyAssociation& association,
+                                              const rbac::RequestAttributes& request,
+                                              bool any_namespace, std::vector<std::string>& notes) {
+  const identity::AccessPolicyInfo* info = association.policy;
+  if (info == nullptr) {
+    notes.push_back(fmt::format("access policy {} is not a known managed policy: not evaluated",
+                                association.policy_arn));
+    return std::nullopt;
+  }
+  const bool cluster_scope = association.scope.type != "namespace";
+  const auto& namespaces = association.scope.namespaces;
+  if (!cluster_scope && !any_namespace) {
+    if (request.namespace_.empty()) return std::nullopt;  // never covers cluster-wide requests
+    if (std::none_of(namespaces.begin(), namespaces.end(), [&](const std::string& pattern) {
+          return scan::wildcard_match(pattern, request.namespace_);
+        }))
+      return std::nullopt;
+  }
+  const std::string scope = cluster_scope
+                                ? std::string("cluster")
+                                : fmt::format("namespace {}", fmt::join(namespaces, ", "));
+  const std::string reason =
+      fmt::format("EKS: allowed by access policy {} ({} scope, associated at {}:{})", info->name,
+                  scope, association.origin.file, association.origin.position.line);
+  if (info->cluster_admin) return reason;
+  if (info->k8s_equivalent.empty()) return std::nullopt;
+  const uint32_t role =
+      loaded.policy.find_role(rbac::RoleKind::kClusterRole, "", info->k8s_equivalent);
+  if (role == rbac::kNone) {
+    notes.push_back(fmt::format(
+        "access policy {} grants about what ClusterRole {} does, which is not in the inputs: not "
+        "evaluated",
+        info->name, info->k8s_equivalent));
+    return std::nullopt;
+  }
+  for (const rbac::PolicyRule& rule : loaded.policy.rules_of(role))
+    if (rbac::rule_allows(request, rule))
+      return fmt::format("{}, evaluated as ClusterRole {}", reason, info->k8s_equivalent);
+  return std::nullopt;
+}
+
+std::optional<std::string> access_policy_allows(const Loaded& loaded,
+                                                const identity::Resolution& resolution,
+                                                const rbac::RequestAttributes& request,
+                                                std::vector<std::string>& notes) {
+  for (const identity::PolicyAssociation& association : resolution.access_policies)
+    if (auto reason = association_allows(loaded, association, request, false, notes)) return reason;
+  return std::nullopt;
+}
+
+// who-can: the access entries whose policy associations allow the request, as User subjects
+// (the entry's username) with source access-policy and the principal in `iam`.
+void add_access_policy_subjects(const Loaded& loaded, const rbac::WhoCanQuery& query,
+                                rbac::WhoCanAnswer& answer) {
+  if (loaded.identity.empty()) return;
+  const identity::Resolver resolver(loaded.identity);
+  std::vector<std::string> notes;
+  for (const identity::PolicyGrant& grant : resolver.policy_grants()) {
+    auto reason = association_allows(loaded, *grant.association, query.request.attributes,
+                                     query.all_namespaces, notes);
+    if (!reason) continue;
+    rbac::SubjectGrants subject;
+    subject.kind = rbac::SubjectKind::kUser;
+    subject.name = grant.username;
+    subject.via.push_back(rbac::Via{rbac::GrantSource::kAccessPolicy});
+    subject.iam.push_back(grant.principal_arn);
+    answer.subjects.push_back(std::move(subject));
+    answer.notes.push_back(
+        fmt::format("{} (user {}): {}", grant.principal_arn, grant.username, *reason));
+  }
+  std::sort(notes.begin(), notes.end());
+  notes.erase(std::unique(notes.begin(), notes.end()), notes.end());
+  answer.notes.insert(answer.notes.end(), notes.begin(), notes.end());
+}
+
+// Fills `iam` of User and Group subjects with the IAM principals that reach them.
+void add_iam_principals(const Loaded& loaded, std::vector<rbac::SubjectGrants>& subjects) {
+  if (loaded.identity.empty()) return;
+  const identity::Resolver resolver(loaded.identity);
+  for (rbac::SubjectGrants& subject : subjects) {
+    if (subject.kind == rbac::SubjectKind::kServiceAccount) continue;
+    subject.iam = resolver.principals_for_subject(rbac::to_string(subject.kind), subject.name);
+  }
 }
 
 }  // namespace
@@ -202,7 +337,9 @@ int RbacCommand::who_can() const {
   auto request = rbac::parse_request(loaded->catalog, args->verb, args->resource, args->name, ns);
   if (!request) return usage_error("who-can", request.error().message);
   const rbac::WhoCanQuery query{std::move(*request), all_namespaces_, !no_privileged_groups_};
-  const rbac::WhoCanAnswer answer = rbac::who_can(loaded->policy, query);
+  rbac::WhoCanAnswer answer = rbac::who_can(loaded->policy, query);
+  add_iam_principals(*loaded, answer.subjects);
+  add_access_policy_subjects(*loaded, query, answer);
   if (*format == Format::kJson) {
     rbac::write_who_can_json(std::cout, loaded->policy, query, answer, loaded->diagnostics());
   } else {
@@ -237,12 +374,24 @@ int RbacCommand::lookup() const {
     query.text = paths[0];
     paths.erase(paths.begin());
   }
-  if (query.text.starts_with("arn:"))
-    return usage_error("lookup",
-                       "looking up IAM principals (aws-auth, access entries) is not supported yet");
   auto loaded = load("lookup", paths);
   if (!loaded) return kExitInput;
-  const rbac::LookupAnswer answer = rbac::lookup(loaded->policy, query);
+  rbac::LookupAnswer answer;
+  if (query.text.starts_with("arn:")) {
+    std::string error;
+    const auto iam = resolve_arn(*loaded, query.text, error);
+    if (!iam) return usage_error("lookup", error);
+    answer = rbac::lookup_identity(loaded->policy, iam->user);
+    answer.notes.insert(answer.notes.begin(), describe_resolution(iam->resolution));
+    for (const identity::PolicyAssociation& association : iam->resolution.access_policies)
+      answer.notes.push_back(fmt::format(
+          "access policy {} ({} scope) is authorized by EKS after RBAC",
+          association.policy != nullptr ? association.policy->name : association.policy_arn,
+          association.scope.type.empty() ? "cluster" : association.scope.type));
+  } else {
+    answer = rbac::lookup(loaded->policy, query);
+  }
+  add_iam_principals(*loaded, answer.subjects);
   if (*format == Format::kJson) {
     rbac::write_lookup_json(std::cout, loaded->policy, answer, loaded->diagnostics());
   } else {
@@ -264,11 +413,28 @@ int RbacCommand::can_i() const {
   if (!user) return usage_error("can-i", error);
   auto loaded = load("can-i", args->paths);
   if (!loaded) return kExitInput;
+  std::optional<IamIdentity> iam;
+  if (user->name.starts_with("arn:")) {
+    iam = resolve_arn(*loaded, user->name, error);
+    if (!iam) return usage_error("can-i", error);
+    *user = iam->user;
+  }
   auto request =
       rbac::parse_request(loaded->catalog, args->verb, args->resource, args->name, namespace_);
   if (!request) return usage_error("can-i", request.error().message);
   const rbac::Authorizer authorizer(loaded->policy, {.privileged_groups = !no_privileged_groups_});
-  const rbac::Decision decision = authorizer.authorize(*user, request->attributes);
+  rbac::Decision decision = authorizer.authorize(*user, request->attributes);
+  if (iam) {
+    decision.notes.push_back(describe_resolution(iam->resolution));
+    if (!decision.allowed) {
+      if (auto reason =
+              access_policy_allows(*loaded, iam->resolution, request->attributes, decision.notes)) {
+        decision.allowed = true;
+        decision.reason = std::move(*reason);
+        decision.grant = rbac::Grant{rbac::GrantSource::kAccessPolicy};
+      }
+    }
+  }
   if (*format == Format::kJson) {
     rbac::write_can_i_json(std::cout, loaded->policy, *user, request->attributes, decision,
                            loaded->diagnostics());

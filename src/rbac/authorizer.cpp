@@ -134,7 +134,15 @@ bool rule_allows(const RequestAttributes& request, const PolicyRule& rule) {
 }
 
 std::string_view to_string(GrantSource source) {
-  return source == GrantSource::kRbacBinding ? "rbac" : "privileged-group";
+  switch (source) {
+    case GrantSource::kRbacBinding:
+      return "rbac";
+    case GrantSource::kPrivilegedGroup:
+      return "privileged-group";
+    case GrantSource::kAccessPolicy:
+      return "access-policy";
+  }
+  return "rbac";
 }
 
 uint32_t Authorizer::applies_to(const UserInfo& user, uint32_t binding_id) const {
@@ -234,6 +242,7 @@ Decision Authorizer::authorize(const UserInfo& user, const RequestAttributes& re
 
 std::string describe_grant(const Policy& policy, const Grant& grant) {
   if (grant.source == GrantSource::kPrivilegedGroup) return "Group \"system:masters\"";
+  if (grant.source == GrantSource::kAccessPolicy) return "an EKS access policy association";
   const Binding& binding = policy.bindings()[grant.binding];
   const Subject& subject = binding.subjects[grant.subject];
   std::string who;

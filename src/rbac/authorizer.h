@@ -60,6 +60,7 @@ bool rule_allows(const RequestAttributes& request, const PolicyRule& rule);
 enum class GrantSource : uint8_t {
   kRbacBinding,      // a RoleBinding or ClusterRoleBinding of the inputs
   kPrivilegedGroup,  // system:masters, allowed by the API server before RBAC
+  kAccessPolicy,     // an EKS access policy association, authorized by EKS after RBAC
 };
 std::string_view to_string(GrantSource source);
 
@@ -78,6 +79,9 @@ struct Decision {
   std::string reason;
   Grant grant;                      // valid when allowed
   std::vector<std::string> errors;  // roles that bindings of this user refer to but are missing
+  // What the answer rests on besides RBAC: how an IAM principal was resolved to the user, access
+  // policies that could not be evaluated.
+  std::vector<std::string> notes;
 };
 
 struct AuthorizerOptions {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "k8s/list.h"
 #include "k8s/object.h"
 #include "scan/scanner.h"
 
@@ -248,6 +249,7 @@ void read_role(ObjectReader& reader, bool namespaced, Inputs& inputs) {
   role.name = object.ref.name;
   role.namespace_ = object_namespace(object, namespaced);
   role.origin = reader.origin();
+  role.platform = is_platform_object(object);
   role.labels = read_labels(reader);
   if (const doc::Node* rules = reader.sequence(*object.root, "rules", "")) {
     size_t index = 0;
@@ -353,6 +355,7 @@ void read_binding(ObjectReader& reader, bool namespaced, Inputs& inputs) {
   binding.name = object.ref.name;
   binding.namespace_ = object_namespace(object, namespaced);
   binding.origin = reader.origin();
+  binding.platform = is_platform_object(object);
   read_role_ref(reader, namespaced, binding);
   if (const doc::Node* subjects = reader.sequence(*object.root, "subjects", "")) {
     size_t index = 0;
@@ -381,7 +384,7 @@ void read_custom_resource(const k8s::Object& object, uint32_t file, Inputs& inpu
   if (reader.ok()) inputs.custom_resources.push_back(std::move(resource));
 }
 
-void add_object(const k8s::Object& object, uint32_t file, Inputs& inputs) {
+void add_object_at(const k8s::Object& object, uint32_t file, Inputs& inputs) {
   ++inputs.objects;
   if (object.ref.kind == "CustomResourceDefinition" &&
       object.ref.api_version.starts_with("apiextensions.k8s.io/")) {
@@ -409,33 +412,6 @@ void add_object(const k8s::Object& object, uint32_t file, Inputs& inputs) {
 uint32_t file_index(Inputs& inputs, std::string_view name) {
   if (inputs.files.empty() || inputs.files.back() != name) inputs.files.emplace_back(name);
   return static_cast<uint32_t>(inputs.files.size() - 1);
-}
-
-void add_list(const doc::Node& list, const doc::Node& items, uint32_t file, Inputs& inputs) {
-  const std::string_view list_kind = list.string_at("kind");
-  if (!items.is_sequence()) {
-    inputs.errors.push_back(InputError{
-        inputs.files[file], items.position().line, items.position().column,
-        fmt::format("{}: items must be a list", list_kind.empty() ? "list" : list_kind)});
-    return;
-  }
-  // RoleList, ClusterRoleBindingList …: items may leave out their kind and apiVersion.
-  const std::string_view item_kind =
-      list_kind.size() > 4 ? list_kind.substr(0, list_kind.size() - 4) : std::string_view{};
-  const std::string_view item_api_version = list.string_at("apiVersion");
-  size_t index = 0;
-  for (const doc::Node* item : items.items()) {
-    std::string prefix = fmt::format("items[{}]", index++);
-    if (!item->is_mapping() || (item->string_at("kind").empty() && item_kind.empty())) {
-      inputs.errors.push_back(
-          InputError{inputs.files[file], item->position().line, item->position().column,
-                     fmt::format("{}: expected a Kubernetes object with a kind", prefix)});
-      continue;
-    }
-    add_object(
-        k8s::make_object(*item, inputs.files[file], std::move(prefix), item_kind, item_api_version),
-        file, inputs);
-  }
 }
 
 }  // namespace
@@ -486,28 +462,53 @@ std::string_view to_string(BindingKind kind) {
 
 void add_document(const doc::Document& document, Inputs& inputs) {
   const uint32_t file = file_index(inputs, document.file());
-  const doc::Node& root = *document.root();
-  if (!root.is_mapping()) {
-    inputs.errors.push_back(
-        InputError{inputs.files[file], root.position().line, root.position().column,
-                   fmt::format("expected a Kubernetes object (a mapping with apiVersion and "
-                               "kind), found {}",
-                               doc::describe(root.kind()))});
-    return;
+  k8s::for_each_object(
+      *document.root(), inputs.files[file],
+      [&](const k8s::Object& object) { add_object_at(object, file, inputs); },
+      [&](InputError error) { inputs.errors.push_back(std::move(error)); });
+}
+
+void add_object(const k8s::Object& object, Inputs& inputs) {
+  add_object_at(object, file_index(inputs, object.file), inputs);
+}
+
+void merge(Inputs& into, Inputs&& part) {
+  // Documents of one file arrive one by one: their file is the one already last.
+  std::vector<uint32_t> file_ids;
+  file_ids.reserve(part.files.size());
+  for (std::string& file : part.files) {
+    if (into.files.empty() || into.files.back() != file) into.files.push_back(std::move(file));
+    file_ids.push_back(static_cast<uint32_t>(into.files.size() - 1));
   }
-  const std::string_view kind = root.string_at("kind");
-  const doc::Node* items = root.get("items");
-  if (items != nullptr && (kind.ends_with("List") || kind.empty())) {
-    add_list(root, *items, file, inputs);
-    return;
+  for (Role& role : part.roles) {
+    role.origin.file = file_ids[role.origin.file];
+    into.roles.push_back(std::move(role));
   }
-  if (kind.empty() || root.string_at("apiVersion").empty()) {
-    inputs.errors.push_back(InputError{inputs.files[file], root.position().line,
-                                       root.position().column,
-                                       "not a Kubernetes object: apiVersion and kind must be set"});
-    return;
+  for (Binding& binding : part.bindings) {
+    binding.origin.file = file_ids[binding.origin.file];
+    into.bindings.push_back(std::move(binding));
   }
-  add_object(k8s::make_object(root, inputs.files[file]), file, inputs);
+  std::move(part.custom_resources.begin(), part.custom_resources.end(),
+            std::back_inserter(into.custom_resources));
+  std::move(part.errors.begin(), part.errors.end(), std::back_inserter(into.errors));
+  into.objects += part.objects;
+  part = Inputs{};
+}
+
+bool is_platform_object(const k8s::Object& object) {
+  const std::string& name = object.ref.name;
+  if (name.starts_with("eks:") || name == "aws-node") return true;
+  const doc::Node* metadata = object.metadata;
+  if (metadata == nullptr || !metadata->is_mapping()) return false;
+  if (const doc::Node* labels = metadata->get("labels");
+      labels != nullptr && labels->is_mapping() && labels->get("eks.amazonaws.com/component"))
+    return true;
+  const doc::Node* annotations = metadata->get("annotations");
+  const bool autoupdate =
+      annotations != nullptr && annotations->is_mapping() &&
+      annotations->string_at("rbac.authorization.kubernetes.io/autoupdate") == "true";
+  return autoupdate && (name.starts_with("system:") || name == "cluster-admin" || name == "admin" ||
+                        name == "edit" || name == "view");
 }
 
 void add_text(std::string_view text, std::string_view name, Inputs& inputs,

@@ -14,6 +14,7 @@
 
 #include "doc/loader.h"
 #include "findings/finding.h"
+#include "k8s/object.h"
 
 namespace eksguard::rbac {
 
@@ -59,6 +60,7 @@ struct Role {
   // Set for aggregated ClusterRoles (aggregationRule.clusterRoleSelectors).
   std::optional<std::vector<LabelSelector>> aggregation;
   Origin origin;
+  bool platform = false;  // installed and kept by Kubernetes or EKS (see is_platform_object)
 };
 
 enum class SubjectKind : uint8_t { kUser, kGroup, kServiceAccount };
@@ -81,6 +83,7 @@ struct Binding {
   std::string role_name;
   std::vector<Subject> subjects;
   Origin origin;
+  bool platform = false;  // installed and kept by Kubernetes or EKS (see is_platform_object)
 };
 
 // A CustomResourceDefinition's names, so queries can name custom resources as kubectl does.
@@ -102,11 +105,22 @@ struct Inputs {
   size_t objects = 0;              // Kubernetes objects seen, RBAC or not
 };
 
+// Objects Kubernetes or EKS install and keep: bootstrap policy (annotation
+// `rbac.authorization.kubernetes.io/autoupdate: "true"` on a `system:` name or on cluster-admin,
+// admin, edit, view) and EKS's own (`eks:` names, `aws-node`, label eks.amazonaws.com/component).
+bool is_platform_object(const k8s::Object& object);
+
 // Reads files, directories (recursively, *.yaml/*.yml/*.json, as `eksguard scan`) and "-".
 Inputs load_inputs(const std::vector<std::string>& paths, const doc::Limits& limits = {});
 
 // Adds the RBAC objects of one parsed document (a single object or a List) to `inputs`.
 void add_document(const doc::Document& document, Inputs& inputs);
+
+// Adds one Kubernetes object (RBAC or not; others are only counted) to `inputs`.
+void add_object(const k8s::Object& object, Inputs& inputs);
+
+// Appends `part` (read separately, e.g. one file on another thread), keeping input order.
+void merge(Inputs& into, Inputs&& part);
 
 // Adds the RBAC objects in `text`, read as the file `name` (tests, benchmarks).
 void add_text(std::string_view text, std::string_view name, Inputs& inputs,

@@ -172,17 +172,16 @@ WhoCanAnswer who_can(const Policy& policy, const WhoCanQuery& query) {
   return answer;
 }
 
-LookupAnswer lookup(const Policy& policy, const LookupQuery& query) {
+namespace {
+
+template <typename Matches>
+LookupAnswer lookup_subjects(const Policy& policy, Matches&& matches) {
   LookupAnswer answer;
   SubjectCollector collector;
   auto visit = [&](uint32_t id) {
     const Binding& binding = policy.bindings()[id];
-    for (uint32_t s = 0; s < binding.subjects.size(); ++s) {
-      const Subject& subject = binding.subjects[s];
-      if (query.kind && subject.kind != *query.kind) continue;
-      if (subject.name.find(query.text) == std::string::npos) continue;
-      collector.add(policy, id, s, policy.role_of(id));
-    }
+    for (uint32_t s = 0; s < binding.subjects.size(); ++s)
+      if (matches(binding, binding.subjects[s])) collector.add(policy, id, s, policy.role_of(id));
   };
   for (uint32_t id : policy.cluster_bindings()) visit(id);
   for (const std::string& ns : policy.binding_namespaces())
@@ -204,6 +203,30 @@ LookupAnswer lookup(const Policy& policy, const LookupQuery& query) {
   }
   answer.notes = missing_inputs(policy, true);
   return answer;
+}
+
+}  // namespace
+
+LookupAnswer lookup(const Policy& policy, const LookupQuery& query) {
+  return lookup_subjects(policy, [&](const Binding&, const Subject& subject) {
+    if (query.kind && subject.kind != *query.kind) return false;
+    return subject.name.find(query.text) != std::string::npos;
+  });
+}
+
+LookupAnswer lookup_identity(const Policy& policy, const UserInfo& user) {
+  return lookup_subjects(policy, [&](const Binding& binding, const Subject& subject) {
+    switch (subject.kind) {
+      case SubjectKind::kUser:
+        return subject.name == user.name;
+      case SubjectKind::kGroup:
+        return std::find(user.groups.begin(), user.groups.end(), subject.name) != user.groups.end();
+      case SubjectKind::kServiceAccount:
+        return user.name == fmt::format("{}{}:{}", kServiceAccountPrefix,
+                                        Policy::subject_namespace(binding, subject), subject.name);
+    }
+    return false;
+  });
 }
 
 std::vector<MatrixRow> matrix(const Policy& policy, const ResourceCatalog& catalog,

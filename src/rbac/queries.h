@@ -78,6 +78,10 @@ struct LookupAnswer {
 
 LookupAnswer lookup(const Policy& policy, const LookupQuery& query);
 
+// The roles bound to one authenticated identity: subjects naming its user, one of its groups or
+// its service account (an IAM principal resolved through aws-auth or an access entry).
+LookupAnswer lookup_identity(const Policy& policy, const UserInfo& user);
+
 struct MatrixQuery {
   UserInfo user;
   std::string namespace_;  // "" for cluster-wide (every resource), else namespaced ones only

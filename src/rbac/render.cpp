@@ -155,6 +155,21 @@ std::string describe_rule(const PolicyRule& rule) {
   return out;
 }
 
+namespace {
+// The IAM principals behind users and groups (aws-auth, access entries), after a table.
+void write_iam_notes(std::ostream& out, const std::vector<SubjectGrants>& subjects) {
+  bool first = true;
+  for (const SubjectGrants& subject : subjects) {
+    if (subject.iam.empty()) continue;
+    if (first) out << "\nIAM principals (aws-auth, access entries):\n";
+    first = false;
+    out << "  " << to_string(subject.kind) << ' ' << subject.name << ": ";
+    for (size_t i = 0; i < subject.iam.size(); ++i) out << (i ? ", " : "") << subject.iam[i];
+    out << '\n';
+  }
+}
+}  // namespace
+
 void write_who_can_text(std::ostream& out, const Policy& policy, const WhoCanQuery& query,
                         const WhoCanAnswer& answer, bool wide) {
   const std::string action = describe_request(query.request.attributes);
@@ -205,6 +220,7 @@ void write_who_can_text(std::ostream& out, const Policy& policy, const WhoCanQue
            "asked.\n";
   }
   for (const std::string& note : answer.notes) out << "Note: " << note << ".\n";
+  write_iam_notes(out, answer.subjects);
 }
 
 void write_who_can_json(std::ostream& out, const Policy& policy, const WhoCanQuery& query,
@@ -246,6 +262,7 @@ void write_lookup_text(std::ostream& out, const Policy& policy, const LookupAnsw
     table.write(out);
   }
   for (const std::string& note : answer.notes) out << "Note: " << note << ".\n";
+  write_iam_notes(out, answer.subjects);
 }
 
 void write_lookup_json(std::ostream& out, const Policy& policy, const LookupAnswer& answer,
@@ -273,6 +290,7 @@ void write_can_i_text(std::ostream& out, const Policy& policy, const UserInfo& u
   const std::string where = request.namespace_.empty()
                                 ? std::string(request.resource_request ? " cluster-wide" : "")
                                 : " in namespace " + request.namespace_;
+  for (const std::string& note : decision.notes) out << "note: " << note << '\n';
   if (decision.allowed) {
     out << decision.reason << '\n';
     if (decision.grant.source == GrantSource::kRbacBinding) {
@@ -305,7 +323,7 @@ void write_can_i_json(std::ostream& out, const Policy& policy, const UserInfo& u
   write_request(json, request);
   json.key("role_errors");
   write_strings(json, decision.errors);
-  write_diagnostics(json, diagnostics, {});
+  write_diagnostics(json, diagnostics, decision.notes);
   json.end_object().end_line();
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 
@@ -56,7 +57,67 @@ std::string describe(const Exception& exception) {
   return text;
 }
 
+// An `eksguard.io/ignore` annotation: its node, the check ids and the reason (from
+// `eksguard.io/ignore-reason`, or after a `;` in the value).
+struct IgnoreAnnotation {
+  const doc::Node* node = nullptr;
+  std::string_view ids;
+  std::string reason;
+};
+
+std::optional<IgnoreAnnotation> read_ignore(const doc::Node* metadata) {
+  if (metadata == nullptr || !metadata->is_mapping()) return std::nullopt;
+  const doc::Node* annotations = metadata->get("annotations");
+  if (annotations == nullptr) return std::nullopt;
+  const doc::Node* ignore = annotations->get(kIgnoreAnnotation);
+  if (ignore == nullptr || !ignore->is_scalar()) return std::nullopt;
+  IgnoreAnnotation out{ignore, ignore->text(),
+                       std::string(trim(annotations->string_at(kIgnoreReasonAnnotation)))};
+  if (const size_t semicolon = out.ids.find(';'); semicolon != std::string_view::npos) {
+    if (out.reason.empty()) out.reason = std::string(trim(out.ids.substr(semicolon + 1)));
+    out.ids = out.ids.substr(0, semicolon);
+  }
+  return out;
+}
+
+bool suppresses(const DeferredIgnore& ignore, const Finding& finding) {
+  const k8s::ObjectRef& ref = finding.resource();
+  // Roles and RoleBindings without a namespace live in `default` (as the RBAC model reads them).
+  const bool same_namespace = ref.namespace_ == ignore.ref.namespace_ ||
+                              (ignore.ref.namespace_.empty() && ref.namespace_ == "default");
+  if (ref.kind != ignore.ref.kind || ref.name != ignore.ref.name || !same_namespace ||
+      finding.file() != ignore.file)
+    return false;
+  return std::any_of(ignore.checks.begin(), ignore.checks.end(), [&](const std::string& id) {
+    return id == "*" || iequals(id, "all") || iequals(id, finding.info().id);
+  });
+}
+
 }  // namespace
+
+std::optional<DeferredIgnore> defer_ignore_annotation(const k8s::Object& object) {
+  const auto annotation = read_ignore(object.metadata);
+  if (!annotation) return std::nullopt;
+  DeferredIgnore out{object.ref, std::string(object.file), {}, {}};
+  for (std::string_view id : split_list(annotation->ids)) out.checks.emplace_back(id);
+  out.source = fmt::format("annotation {} at {}:{}{}", kIgnoreAnnotation, object.file,
+                           annotation->node->position().line,
+                           annotation->reason.empty() ? "" : ": " + annotation->reason);
+  return out;
+}
+
+void apply_deferred_ignores(const std::vector<DeferredIgnore>& ignores,
+                            std::vector<Finding>& findings, size_t first) {
+  if (ignores.empty()) return;
+  for (size_t i = first; i < findings.size(); ++i) {
+    Finding& finding = findings[i];
+    for (const DeferredIgnore& ignore : ignores) {
+      if (finding.suppressed || !suppresses(ignore, finding)) continue;
+      finding.suppressed = true;
+      finding.set_suppression(ignore.source);
+    }
+  }
+}
 
 std::optional<Date> parse_date(std::string_view text) {
   text = trim(text);
@@ -103,17 +164,11 @@ void apply_annotations(const k8s::Object& object, const k8s::PodTemplate* pod,
   const doc::Node* holders[2] = {
       object.metadata, template_metadata != object.metadata ? template_metadata : nullptr};
   for (const doc::Node* metadata : holders) {
-    if (metadata == nullptr) continue;
-    const doc::Node* annotations = metadata->get("annotations");
-    if (annotations == nullptr) continue;
-    const doc::Node* ignore = annotations->get(kIgnoreAnnotation);
-    if (ignore == nullptr || !ignore->is_scalar()) continue;
-    std::string_view value = ignore->text();
-    std::string reason(trim(annotations->string_at(kIgnoreReasonAnnotation)));
-    if (const size_t semicolon = value.find(';'); semicolon != std::string_view::npos) {
-      if (reason.empty()) reason = std::string(trim(value.substr(semicolon + 1)));
-      value = value.substr(0, semicolon);
-    }
+    const auto annotation = read_ignore(metadata);
+    if (!annotation) continue;
+    const doc::Node* ignore = annotation->node;
+    const std::string_view value = annotation->ids;
+    const std::string& reason = annotation->reason;
     const std::string source =
         fmt::format("annotation {} at {}:{}{}", kIgnoreAnnotation, object.file,
                     ignore->position().line, reason.empty() ? "" : ": " + reason);

@@ -46,6 +46,19 @@ bool wildcard_match(std::string_view pattern, std::string_view text);
 void apply_annotations(const k8s::Object& object, const k8s::PodTemplate* pod,
                        std::vector<Finding>& findings, size_t first);
 
+// An object's `eksguard.io/ignore` annotation kept as a compact record, for findings made after
+// its document is gone (the scanner's cluster-wide phase: RBAC objects, aws-auth).
+struct DeferredIgnore {
+  k8s::ObjectRef ref;
+  std::string file;
+  std::vector<std::string> checks;  // ids, "*" or "all"
+  std::string source;               // "annotation eksguard.io/ignore at FILE:LINE: reason"
+};
+std::optional<DeferredIgnore> defer_ignore_annotation(const k8s::Object& object);
+// Suppresses findings [first, end) about the annotated objects.
+void apply_deferred_ignores(const std::vector<DeferredIgnore>& ignores,
+                            std::vector<Finding>& findings, size_t first);
+
 // Applies config exceptions to every finding; appends CFG-EXCEPTION-EXPIRED and
 // CFG-EXCEPTION-UNUSED findings for exceptions that are expired or matched nothing.
 void apply_exceptions(const std::vector<Exception>& exceptions, Date today,

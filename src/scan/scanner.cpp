@@ -8,8 +8,12 @@
 #include <thread>
 
 #include "checks/hardening/system_components.h"
+#include "checks/rbac/rbac_checks.h"
 #include "common/strings.h"
+#include "identity/checks.h"
 #include "k8s/pod_schema.h"
+#include "rbac/policy.h"
+#include "scan/cluster_inputs.h"
 
 namespace eksguard::scan {
 namespace {
@@ -44,6 +48,10 @@ void append(Scanner::FileResult& into, Scanner::FileResult&& part) {
             std::back_inserter(into.quiet_service_accounts));
   std::move(part.findings.begin(), part.findings.end(), std::back_inserter(into.findings));
   std::move(part.errors.begin(), part.errors.end(), std::back_inserter(into.errors));
+  rbac::merge(into.rbac, std::move(part.rbac));
+  std::move(part.deferred_ignores.begin(), part.deferred_ignores.end(),
+            std::back_inserter(into.deferred_ignores));
+  into.identity.merge(std::move(part.identity));
 }
 
 // A pod that leaves automountServiceAccountToken unset inherits its ServiceAccount's value:
@@ -56,6 +64,12 @@ void drop_resolved_by_service_accounts(Scanner::FileResult& all) {
            std::binary_search(all.quiet_service_accounts.begin(), all.quiet_service_accounts.end(),
                               finding.depends_on());
   });
+}
+
+// Kinds the cluster-wide checks report on; their ignore annotations must outlive the document.
+bool reported_cluster_wide(const k8s::ObjectRef& ref) {
+  return ref.kind == "ClusterRole" || ref.kind == "Role" || ref.kind == "ClusterRoleBinding" ||
+         ref.kind == "RoleBinding" || ref.kind == "ConfigMap";
 }
 
 }  // namespace
@@ -91,6 +105,10 @@ std::vector<std::string> expand_path(const std::string& path, std::vector<InputE
 
 void Scanner::scan_object(const k8s::Object& object, FileResult& out) const {
   ++out.resources;
+  if (reported_cluster_wide(object.ref)) {
+    if (auto ignore = defer_ignore_annotation(object))
+      out.deferred_ignores.push_back(std::move(*ignore));
+  }
   if (object.ref.kind == "ServiceAccount" &&
       object.root->get("automountServiceAccountToken") != nullptr &&
       object.root->get("automountServiceAccountToken")->is_false()) {
@@ -123,60 +141,13 @@ void Scanner::scan_object(const k8s::Object& object, FileResult& out) const {
   apply_annotations(object, pod->has_value() ? &**pod : nullptr, out.findings, first);
 }
 
-void Scanner::scan_list(const doc::Node& list, const doc::Node& items, std::string_view file,
-                        FileResult& out) const {
-  const std::string_view list_kind = list.string_at("kind");
-  if (!items.is_sequence()) {
-    out.errors.push_back(InputError{
-        std::string(file), items.position().line, items.position().column,
-        fmt::format("{}: items must be a list", list_kind.empty() ? "list" : list_kind)});
-    return;
-  }
-  const std::string_view item_kind =
-      list_kind.size() > 4 ? list_kind.substr(0, list_kind.size() - 4) : std::string_view{};
-  // A core list ("v1") carries no group; typed lists name their items' group/version.
-  const std::string_view item_api_version = list.string_at("apiVersion");
-  size_t index = 0;
-  for (const doc::Node* item : items.items()) {
-    std::string prefix = fmt::format("items[{}]", index++);
-    const bool has_kind =
-        item->is_mapping() && (!item->string_at("kind").empty() || !item_kind.empty());
-    if (!has_kind) {
-      out.errors.push_back(
-          InputError{std::string(file), item->position().line, item->position().column,
-                     fmt::format("{}: expected a Kubernetes object with a kind", prefix)});
-      continue;
-    }
-    scan_object(k8s::make_object(*item, file, std::move(prefix), item_kind, item_api_version), out);
-  }
-}
-
-Scanner::FileResult Scanner::scan_document(const doc::Document& document) const {
+Scanner::FileResult Scanner::scan_document(const doc::Document& document,
+                                           std::string_view source) const {
   FileResult out;
-  const doc::Node& root = *document.root();
-  const std::string_view file = document.file();
-  if (!root.is_mapping()) {
-    out.errors.push_back(
-        InputError{std::string(file), root.position().line, root.position().column,
-                   fmt::format("expected a Kubernetes object (a mapping with apiVersion and "
-                               "kind), found {}",
-                               doc::describe(root.kind()))});
-    return out;
-  }
-  const std::string_view kind = root.string_at("kind");
-  const doc::Node* items = root.get("items");
-  // List, PodList, DeploymentList …: `kubectl get -o json` dumps and API list responses (which
-  // may omit apiVersion, and whose items may omit their kind).
-  if (items != nullptr && (kind.ends_with("List") || kind.empty())) {
-    scan_list(root, *items, file, out);
-    return out;
-  }
-  if (kind.empty() || root.string_at("apiVersion").empty()) {
-    out.errors.push_back(InputError{std::string(file), root.position().line, root.position().column,
-                                    "not a Kubernetes object: apiVersion and kind must be set"});
-    return out;
-  }
-  scan_object(k8s::make_object(root, file), out);
+  out.identity = identity::IdentityCollector(options_.limits);
+  collect_document(
+      document, source, out.rbac, out.identity,
+      [&](const k8s::Object& object) { scan_object(object, out); }, out.errors);
   return out;
 }
 
@@ -188,9 +159,9 @@ Scanner::FileResult Scanner::scan_input(const std::string& path) const {
     out.errors.push_back(input_error(name, text.error()));
     return out;
   }
-  const std::vector<Error> errors =
-      doc::load_padded(*text, name, options_.limits,
-                       [&](doc::Document& document) { append(out, scan_document(document)); });
+  const std::vector<Error> errors = doc::load_padded(
+      *text, name, options_.limits,
+      [&](doc::Document& document) { append(out, scan_document(document, text->view())); });
   for (const Error& error : errors) out.errors.push_back(input_error(name, error));
   out.findings.shrink_to_fit();  // results wait for the whole scan: keep no slack
   return out;
@@ -224,11 +195,31 @@ report::ScanResult Scanner::scan_text(std::string_view text, std::string_view na
   FileResult out;
   const std::vector<Error> errors =
       doc::load_text(text, name, options_.limits,
-                     [&](doc::Document& document) { append(out, scan_document(document)); });
+                     [&](doc::Document& document) { append(out, scan_document(document, text)); });
   for (const Error& error : errors) out.errors.push_back(input_error(name, error));
   std::vector<FileResult> results;
   results.push_back(std::move(out));
   return finish(std::move(results));
+}
+
+// The cluster-wide phase: one RBAC policy and one identity model for all inputs.
+void Scanner::check_cluster(FileResult& all) const {
+  identity::IdentityInputs identity = std::move(all.identity).finish();
+  std::move(identity.errors.begin(), identity.errors.end(), std::back_inserter(all.errors));
+  identity.errors.clear();
+  const bool has_rbac = !all.rbac.roles.empty() || !all.rbac.bindings.empty();
+  std::move(all.rbac.errors.begin(), all.rbac.errors.end(), std::back_inserter(all.errors));
+  all.rbac.errors.clear();
+  if (!has_rbac && identity.empty()) return;
+  const rbac::Policy policy = rbac::Policy::compile(std::move(all.rbac));
+  all.rbac = rbac::Inputs{};
+  const size_t first = all.findings.size();
+  rbac_checks::check_rbac(policy, all.findings);
+  identity::IdentityCheckOptions options;
+  if (has_rbac) options.bound_groups = rbac_checks::bound_groups(policy);
+  options.cluster_admin_groups = rbac_checks::cluster_admin_groups(policy);
+  identity::check_identity(identity, options, all.findings);
+  apply_deferred_ignores(all.deferred_ignores, all.findings, first);
 }
 
 report::ScanResult Scanner::finish(std::vector<FileResult> results) const {
@@ -242,6 +233,7 @@ report::ScanResult Scanner::finish(std::vector<FileResult> results) const {
     part = FileResult{};
   }
   drop_resolved_by_service_accounts(all);
+  check_cluster(all);
   report::ScanResult result;
   result.resources = all.resources;
   result.findings = std::move(all.findings);

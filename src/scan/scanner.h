@@ -1,6 +1,9 @@
 // The scan pipeline: read inputs → documents → Kubernetes objects → pod templates → checks →
 // suppression → one sorted result. Files are independent, so they are scanned on a small pool
-// of threads and merged in input order.
+// of threads and merged in input order. Each file also leaves compact records of its RBAC
+// objects and cluster-access inputs (aws-auth, access entries, describe-cluster); after the
+// merge a cluster-wide phase compiles the RBAC policy once and runs the K8S-RBAC and
+// EKS-CM/EKS-AE checks over the whole input.
 #pragma once
 
 #include <string>
@@ -9,6 +12,8 @@
 #include "checks/hardening/pod_hardening.h"
 #include "checks/pss/pod_security.h"
 #include "doc/loader.h"
+#include "identity/inputs.h"
+#include "rbac/model.h"
 #include "report/report.h"
 #include "scan/exceptions.h"
 
@@ -40,15 +45,20 @@ class Scanner {
     size_t resources = 0;
     // "ServiceAccount/<namespace>/<name>" of ServiceAccounts that disable token automounting.
     std::vector<std::string> quiet_service_accounts;
+    // For the cluster-wide phase: RBAC objects, cluster-access inputs (aws-auth, access entries,
+    // describe-cluster) and the ignore annotations of the objects that phase reports on.
+    rbac::Inputs rbac;
+    identity::IdentityCollector identity{doc::Limits{}};
+    std::vector<DeferredIgnore> deferred_ignores;
   };
-  FileResult scan_document(const doc::Document& document) const;
+  // `source` is the text of the document's file (positions inside aws-auth's block scalars).
+  FileResult scan_document(const doc::Document& document, std::string_view source = {}) const;
 
  private:
   void scan_object(const k8s::Object& object, FileResult& out) const;
-  void scan_list(const doc::Node& list, const doc::Node& items, std::string_view file,
-                 FileResult& out) const;
   FileResult scan_input(const std::string& path) const;
   report::ScanResult finish(std::vector<FileResult> results) const;
+  void check_cluster(FileResult& all) const;
 
   ScanOptions options_;
 };

@@ -1,0 +1,340 @@
+// K8S-RBAC checks: each check once where it must fire and once where it must not, plus the
+// platform-object rule (bootstrap and EKS roles are reported only where custom bindings use them).
+#include "checks/rbac/rbac_checks.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "../../rbac/rbac_test_support.h"
+
+namespace eksguard::rbac_checks {
+namespace {
+
+std::vector<Finding> run(std::string_view yaml) {
+  const rbac::Policy policy = rbac::testing::compile_yaml(yaml);
+  std::vector<Finding> findings;
+  check_rbac(policy, findings);
+  return findings;
+}
+
+size_t count(const std::vector<Finding>& findings, std::string_view id) {
+  return static_cast<size_t>(std::count_if(findings.begin(), findings.end(),
+                                           [&](const Finding& f) { return f.info().id == id; }));
+}
+
+const Finding* first(const std::vector<Finding>& findings, std::string_view id) {
+  for (const Finding& f : findings)
+    if (f.info().id == id) return &f;
+  return nullptr;
+}
+
+// A custom ClusterRole `r` with one rule, bound cluster-wide to Group `team`.
+std::string bound_role(std::string_view groups, std::string_view resources, std::string_view verbs,
+                       std::string_view extra = {}) {
+  return fmt::format(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: r
+rules:
+- apiGroups: [{}]
+  resources: [{}]
+  verbs: [{}]
+{}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: rb
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}}
+subjects:
+- {{apiGroup: rbac.authorization.k8s.io, kind: Group, name: team}}
+)",
+                     groups, resources, verbs, extra);
+}
+
+struct Case {
+  std::string_view id;
+  std::string_view groups, resources, verbs;
+  bool fires;
+};
+
+class RiskTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(RiskTest, FiresOnlyForTheRiskyPermission) {
+  const Case& c = GetParam();
+  const auto findings = run(bound_role(c.groups, c.resources, c.verbs));
+  EXPECT_EQ(count(findings, c.id), c.fires ? 1u : 0u)
+      << c.id << " on " << c.verbs << " " << c.resources;
+  if (!c.fires) return;
+  const Finding* f = first(findings, c.id);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->resource().kind, "ClusterRole");
+  EXPECT_EQ(f->resource().name, "r");
+  EXPECT_EQ(f->position.line, 1u);
+  EXPECT_EQ(f->path, "rules[0]");
+  EXPECT_NE(f->message.find("Group team through ClusterRoleBinding rb"), std::string::npos)
+      << f->message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Checks, RiskTest,
+    ::testing::Values(
+        Case{"K8S-RBAC-003", "''", "secrets", "list", true},
+        Case{"K8S-RBAC-003", "''", "configmaps", "list", false},
+        Case{"K8S-RBAC-004", "apps", "'*'", "get", true},
+        Case{"K8S-RBAC-004", "apps", "deployments", "get", false},
+        Case{"K8S-RBAC-005", "''", "pods", "create", true},
+        Case{"K8S-RBAC-005", "apps", "deployments", "patch", true},
+        Case{"K8S-RBAC-005", "''", "pods", "get", false},
+        Case{"K8S-RBAC-006", "''", "pods/exec", "get", true},
+        Case{"K8S-RBAC-006", "''", "'*/attach'", "create", true},
+        Case{"K8S-RBAC-006", "''", "pods/log", "get", false},
+        Case{"K8S-RBAC-007", "rbac.authorization.k8s.io", "clusterroles", "bind", true},
+        Case{"K8S-RBAC-007", "rbac.authorization.k8s.io", "rolebindings", "create", true},
+        Case{"K8S-RBAC-007", "rbac.authorization.k8s.io", "roles", "list", false},
+        Case{"K8S-RBAC-008", "''", "serviceaccounts", "impersonate", true},
+        Case{"K8S-RBAC-008", "authentication.k8s.io", "userextras/scopes", "impersonate", true},
+        Case{"K8S-RBAC-008", "authentication.k8s.io", "'*'", "impersonate", true},
+        Case{"K8S-RBAC-008", "''", "serviceaccounts", "get", false},
+        Case{"K8S-RBAC-009", "''", "nodes/proxy", "get", true},
+        Case{"K8S-RBAC-009", "''", "nodes", "get", false},
+        Case{"K8S-RBAC-010", "''", "serviceaccounts/token", "create", true},
+        Case{"K8S-RBAC-010", "''", "secrets", "patch", true},
+        Case{"K8S-RBAC-010", "''", "serviceaccounts", "create", false},
+        Case{"K8S-RBAC-012", "admissionregistration.k8s.io", "mutatingwebhookconfigurations",
+             "update", true},
+        Case{"K8S-RBAC-012", "admissionregistration.k8s.io", "mutatingwebhookconfigurations",
+             "list", false},
+        Case{"K8S-RBAC-013", "''", "configmaps", "patch", true},
+        Case{"K8S-RBAC-013", "''", "configmaps", "get", false},
+        Case{"K8S-RBAC-014", "''", "persistentvolumes", "create", true},
+        Case{"K8S-RBAC-014", "''", "persistentvolumeclaims", "create", false},
+        Case{"K8S-RBAC-015", "''", "pods/ephemeralcontainers", "patch", true},
+        Case{"K8S-RBAC-015", "''", "nodes/status", "update", true},
+        Case{"K8S-RBAC-015", "''", "pods/status", "get", false}),
+    [](const ::testing::TestParamInfo<Case>& param) {
+      return std::string(param.param.id.substr(9)) + "_" + std::to_string(param.index);
+    });
+
+TEST(RbacChecksTest, CsrApprovalNeedsBothPermissions) {
+  const std::string approval_only =
+      bound_role("certificates.k8s.io", "certificatesigningrequests/approval", "update");
+  EXPECT_EQ(count(run(approval_only), "K8S-RBAC-011"), 0u);
+  const std::string both = bound_role(
+      "certificates.k8s.io", "certificatesigningrequests/approval", "update",
+      "- apiGroups: [certificates.k8s.io]\n  resources: [signers]\n  verbs: [approve]\n");
+  const auto findings = run(both);
+  ASSERT_EQ(count(findings, "K8S-RBAC-011"), 1u);
+  EXPECT_NE(first(findings, "K8S-RBAC-011")->message.find("rules[0] and rules[1]"),
+            std::string::npos);
+}
+
+TEST(RbacChecksTest, StatusWritesAreMediumEphemeralContainersHigh) {
+  EXPECT_EQ(first(run(bound_role("''", "services/status", "patch")), "K8S-RBAC-015")->severity,
+            Severity::kMedium);
+  EXPECT_EQ(
+      first(run(bound_role("''", "pods/ephemeralcontainers", "patch")), "K8S-RBAC-015")->severity,
+      Severity::kHigh);
+}
+
+TEST(RbacChecksTest, AwsAuthWritableOnlyWhereItReachesKubeSystem) {
+  constexpr std::string_view kRole = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: cm-writer, namespace: NS}
+rules:
+- apiGroups: [""]
+  resources: [configmaps]
+  resourceNames: [NAME]
+  verbs: [update]
+)";
+  auto role = [&](std::string_view ns, std::string_view name) {
+    std::string text(kRole);
+    text.replace(text.find("NS"), 2, ns);
+    text.replace(text.find("NAME"), 4, name);
+    return text;
+  };
+  EXPECT_EQ(count(run(role("kube-system", "aws-auth")), "K8S-RBAC-013"), 1u);
+  EXPECT_EQ(count(run(role("kube-system", "coredns")), "K8S-RBAC-013"), 0u);
+  EXPECT_EQ(count(run(role("dev", "aws-auth")), "K8S-RBAC-013"), 0u);
+}
+
+TEST(RbacChecksTest, ClusterAdminEquivalentOnClusterWideBindingsAndSystemMasters) {
+  const auto findings = run(bound_role("'*'", "'*'", "'*'"));
+  ASSERT_EQ(count(findings, "K8S-RBAC-001"), 1u);
+  const Finding* f = first(findings, "K8S-RBAC-001");
+  EXPECT_EQ(f->resource().kind, "ClusterRoleBinding");
+  EXPECT_EQ(f->path, "roleRef");
+  EXPECT_EQ(count(findings, "K8S-RBAC-004"), 1u);  // the custom role's wildcards
+  // The superuser rule says it all: no secrets/exec/... findings on top of it.
+  EXPECT_EQ(count(findings, "K8S-RBAC-003"), 0u);
+
+  const auto masters = run(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: m, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:masters}
+)");
+  EXPECT_EQ(count(masters, "K8S-RBAC-001"), 1u);
+
+  // Bound in one namespace only: namespace admin, not cluster admin.
+  std::string namespaced = bound_role("'*'", "'*'", "'*'");
+  namespaced.replace(namespaced.find("kind: ClusterRoleBinding"), 24, "kind: RoleBinding");
+  namespaced.replace(namespaced.find("name: rb"), 8, "name: rb\n  namespace: dev");
+  EXPECT_EQ(count(run(namespaced), "K8S-RBAC-001"), 0u);
+}
+
+constexpr std::string_view kBootstrap = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:controller:token-cleaner
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+rules:
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get, list, delete]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: system:controller:token-cleaner
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:token-cleaner}
+subjects:
+- {kind: ServiceAccount, name: token-cleaner, namespace: kube-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "eks:pod-reader"}
+rules:
+- apiGroups: [""]
+  resources: [pods/exec]
+  verbs: [create]
+)";
+
+TEST(RbacChecksTest, PlatformRolesAndBindingsAreNotReported) {
+  EXPECT_TRUE(run(kBootstrap).empty());
+}
+
+TEST(RbacChecksTest, PlatformRoleHandedOutByACustomBindingIsReportedOnTheBinding) {
+  const std::string yaml = std::string(kBootstrap) + R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: borrow, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:controller:token-cleaner}
+subjects:
+- {kind: ServiceAccount, name: app}
+)";
+  const auto findings = run(yaml);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].info().id, "K8S-RBAC-003");
+  EXPECT_EQ(findings[0].resource().kind, "RoleBinding");
+  EXPECT_EQ(findings[0].resource().name, "borrow");
+  EXPECT_EQ(findings[0].position.line, 28u);
+  EXPECT_NE(findings[0].message.find("ServiceAccount dev/app"), std::string::npos);
+}
+
+TEST(RbacChecksTest, WithoutTheAnnotationASystemNameIsCustom) {
+  std::string yaml(kBootstrap);
+  yaml.erase(yaml.find("  annotations"), yaml.find("rules:") - yaml.find("  annotations"));
+  EXPECT_EQ(count(run(yaml), "K8S-RBAC-003"), 1u);
+}
+
+TEST(RbacChecksTest, AnonymousAndAuthenticatedGrants) {
+  constexpr std::string_view kBinding = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: NAME}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ROLE}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: GROUP}
+)";
+  auto binding = [&](std::string_view name, std::string_view role, std::string_view group) {
+    std::string text(kBinding);
+    text.replace(text.find("NAME"), 4, name);
+    text.replace(text.find("ROLE"), 4, role);
+    text.replace(text.find("GROUP"), 5, group);
+    return text;
+  };
+  EXPECT_EQ(count(run(binding("anon", "view", "system:unauthenticated")), "K8S-RBAC-002"), 1u);
+  EXPECT_EQ(count(run(binding("all", "view", "system:authenticated")), "K8S-RBAC-002"), 1u);
+  EXPECT_EQ(count(run(binding("system:public-info-viewer", "system:public-info-viewer",
+                              "system:unauthenticated")),
+                  "K8S-RBAC-002"),
+            0u);
+  EXPECT_EQ(count(run(binding("mine", "system:discovery", "system:authenticated")), "K8S-RBAC-002"),
+            0u);
+  EXPECT_EQ(count(run(binding("x", "view", "developers")), "K8S-RBAC-002"), 0u);
+}
+
+TEST(RbacChecksTest, AggregationLabelsOnCustomClusterRoles) {
+  const std::string yaml = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: extra
+  labels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}
+rules:
+- {apiGroups: [example.com], resources: [widgets], verbs: [get]}
+)";
+  const auto findings = run(yaml);
+  ASSERT_EQ(count(findings, "K8S-RBAC-016"), 1u);
+  EXPECT_EQ(first(findings, "K8S-RBAC-016")->path, "metadata.labels");
+  std::string other = yaml;
+  other.replace(other.find("aggregate-to-edit"), 17, "aggregate-to-mine");
+  EXPECT_EQ(count(run(other), "K8S-RBAC-016"), 0u);
+}
+
+TEST(RbacChecksTest, DanglingRoleRefAndInvalidSubjects) {
+  const auto findings = run(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: gone}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: "*"}
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}
+)");
+  ASSERT_EQ(count(findings, "K8S-RBAC-017"), 1u);
+  EXPECT_EQ(first(findings, "K8S-RBAC-017")->path, "roleRef");
+  ASSERT_EQ(count(findings, "K8S-RBAC-018"), 1u);
+  EXPECT_EQ(first(findings, "K8S-RBAC-018")->path, "subjects[0]");
+  EXPECT_EQ(count(run(bound_role("''", "configmaps", "get")), "K8S-RBAC-017"), 0u);
+}
+
+TEST(RbacChecksTest, ManyRolesForOneSubjectIsInformational) {
+  std::string yaml;
+  for (int i = 0; i < 4; ++i) {
+    yaml += fmt::format(R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {{name: b{0}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: role{0}}}
+subjects:
+- {{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}}
+)",
+                        i);
+  }
+  auto findings = run(yaml);
+  ASSERT_EQ(count(findings, "K8S-RBAC-020"), 1u);
+  EXPECT_EQ(first(findings, "K8S-RBAC-020")->resource().name, "b0");
+  EXPECT_EQ(first(findings, "K8S-RBAC-020")->severity, Severity::kInfo);
+  yaml.resize(yaml.rfind("---"));
+  EXPECT_EQ(count(run(yaml), "K8S-RBAC-020"), 0u);
+}
+
+TEST(RbacChecksTest, GroupsForIdentityChecks) {
+  const rbac::Policy policy =
+      rbac::testing::compile_yaml(bound_role("'*'", "'*'", "'*'") + "---\n" +
+                                  R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: v, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: viewers}
+)");
+  EXPECT_EQ(bound_groups(policy), (std::vector<std::string>{"team", "viewers"}));
+  EXPECT_EQ(cluster_admin_groups(policy), (std::vector<std::string>{"system:masters", "team"}));
+}
+
+}  // namespace
+}  // namespace eksguard::rbac_checks
