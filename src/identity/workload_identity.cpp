@@ -391,6 +391,45 @@ bool trust_admits(const PolicyDocument& policy, std::string_view issuer,
   return admitted;
 }
 
+std::vector<std::string> missing_workload_inputs(const IdentityInputs& inputs,
+                                                 const WorkloadIdentityOptions& options) {
+  std::vector<std::string> out;
+  std::vector<std::string> unknown_roles;
+  auto need = [&](const std::string& arn) {
+    const auto parsed = parse_arn(arn);
+    if (!parsed || parsed->type != PrincipalType::kRole) return;
+    const bool known = std::any_of(inputs.roles.begin(), inputs.roles.end(), [&](const IamRole& r) {
+      return role_arn_matches(r, arn) && !r.trust.statements.empty();
+    });
+    if (!known &&
+        std::find(unknown_roles.begin(), unknown_roles.end(), parsed->name) == unknown_roles.end())
+      unknown_roles.push_back(parsed->name);
+  };
+  for (const ServiceAccountRole& account : inputs.service_account_roles) need(account.role_arn);
+  size_t undescribed = 0;
+  for (const PodIdentityAssociation& association : inputs.pod_identity_associations) {
+    need(association.role_arn);
+    undescribed += association.described ? 0 : 1;
+  }
+  if (!unknown_roles.empty())
+    out.push_back(fmt::format("aws iam get-role --role-name NAME for {} role{} in use ({})",
+                              unknown_roles.size(), unknown_roles.size() == 1 ? "" : "s",
+                              fmt::join(unknown_roles, ", ")));
+  if (undescribed > 0)
+    out.push_back(
+        fmt::format("aws eks describe-pod-identity-association for {} listed "
+                    "association{}",
+                    undescribed, undescribed == 1 ? "" : "s"));
+  const bool irsa = std::any_of(inputs.roles.begin(), inputs.roles.end(),
+                                [](const IamRole& r) { return !irsa_trusts(r.trust).empty(); });
+  if (irsa && options.oidc_issuer.empty() &&
+      (!inputs.cluster || inputs.cluster->oidc_issuer.empty()))
+    out.emplace_back(
+        "aws eks describe-cluster (identity.oidc.issuer): without the cluster's issuer, trust "
+        "policies of other clusters are not told apart");
+  return out;
+}
+
 void check_workload_identity(const IdentityInputs& inputs, const WorkloadIdentityOptions& options,
                              std::vector<Finding>& out) {
   WorkloadChecks(inputs, options, out).run();

@@ -32,6 +32,12 @@ struct WorkloadIdentityOptions {
 void check_workload_identity(const IdentityInputs& inputs, const WorkloadIdentityOptions& options,
                              std::vector<Finding>& out);
 
+// What the workload identity checks lacked, named for the user: roles that annotations or
+// associations use but whose get-role output is not in the inputs, listed associations never
+// described, and the cluster's OIDC issuer when IRSA trusts are present but it is unknown.
+std::vector<std::string> missing_workload_inputs(const IdentityInputs& inputs,
+                                                 const WorkloadIdentityOptions& options);
+
 // Facts derived from one trust-policy statement about IRSA (exposed for tests and for
 // `eksguard identity` listings).
 struct IrsaTrust {

@@ -492,6 +492,24 @@ TEST(WorkloadIdentityChecks, PodIdentity004DualTrust) {
   EXPECT_EQ(findings[0].severity, Severity::kInfo);
 }
 
+TEST(WorkloadIdentityInputs, MissingInputsAreNamed) {
+  EXPECT_TRUE(
+      missing_workload_inputs(collect_identity_inputs({identity_data("workload").string()}), {})
+          .size() == 1u);  // vpc-cni (kube-system/aws-node) has no get-role
+  const IdentityInputs inputs = inputs_from(irsa_role("") + R"(
+---
+{"associations": [{"namespace": "a", "serviceAccount": "s"}]}
+---
+{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "s", "namespace": "a",
+  "annotations": {"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/gone"}}})");
+  const auto missing = missing_workload_inputs(inputs, {});
+  ASSERT_EQ(missing.size(), 3u);
+  EXPECT_NE(missing[0].find("1 role in use (gone)"), std::string::npos) << missing[0];
+  EXPECT_NE(missing[1].find("for 1 listed association"), std::string::npos) << missing[1];
+  EXPECT_NE(missing[2].find("identity.oidc.issuer"), std::string::npos) << missing[2];
+  EXPECT_EQ(missing_workload_inputs(inputs, with_issuer(std::string(kIssuer))).size(), 2u);
+}
+
 TEST(WorkloadIdentityChecks, CatalogRowsExist) {
   for (std::string_view id : {"EKS-IRSA-001", "EKS-IRSA-008", "EKS-PI-001", "EKS-PI-004"}) {
     const auto check = find_check(id);
