@@ -347,6 +347,65 @@ constexpr std::array<CheckInfo, static_cast<size_t>(CheckId::kCount)> kChecks{{
   {CheckId::kRbacManyRoles, "K8S-RBAC-020", "k8s-rbac",
    "Subject bound to many roles", S::kInfo,
    "Consolidate the subject's bindings into fewer, purpose-named roles so its rights stay reviewable.",
+  {CheckId::kEksIrsaNoSubject, "EKS-IRSA-001", "eks-identity",
+   "IRSA trust policy lacks a `sub` condition", S::kHigh,
+   "Add a StringEquals condition on `<issuer>:sub` naming the service account "
+   "(system:serviceaccount:NAMESPACE:NAME); without it every pod of the cluster can assume the role.",
+   {"", "", "5.2.1", kBpgIam}},
+  {CheckId::kEksIrsaWildcardSubject, "EKS-IRSA-002", "eks-identity",
+   "IRSA trust policy admits service accounts by wildcard", S::kHigh,
+   "Replace the StringLike pattern on `<issuer>:sub` with StringEquals and the exact service "
+   "accounts; a wildcard in the namespace part admits every namespace, one in the name part every "
+   "service account of the namespace.",
+   {"", "", "5.2.1", kBpgIam}},
+  {CheckId::kEksIrsaNegatedSubject, "EKS-IRSA-003", "eks-identity",
+   "IRSA subject restricted only by a negated condition", S::kHigh,
+   "Replace StringNotEquals/StringNotLike on `<issuer>:sub` with a positive StringEquals naming the "
+   "service accounts allowed; a deny-list admits every other service account.",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksIrsaNoAudience, "EKS-IRSA-004", "eks-identity",
+   "IRSA trust policy lacks the `aud` condition", S::kLow,
+   "Add `<issuer>:aud` = sts.amazonaws.com under StringEquals (defence in depth).",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksIrsaLiteralWildcard, "EKS-IRSA-005", "eks-identity",
+   "Wildcard in a StringEquals subject never matches", S::kMedium,
+   "StringEquals compares literally: use StringLike for a pattern, or (better) list the exact "
+   "service accounts under StringEquals.",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksIrsaIssuerMismatch, "EKS-IRSA-006", "eks-identity",
+   "IRSA trust names another OIDC issuer", S::kMedium,
+   "Use the cluster's issuer (describe-cluster identity.oidc.issuer) both in the Federated provider "
+   "ARN and in the condition keys; update trust policies after re-creating a cluster.",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksIrsaPrivilegedAccount, "EKS-IRSA-007", "eks-identity",
+   "IAM role for a kube-system or default service account", S::kMedium,
+   "Review roles given to kube-system service accounts (inventory); give IAM roles to dedicated "
+   "service accounts, never to `default`, which every pod without serviceAccountName uses.",
+   {"", "", "5.2.1", kBpgIam}},
+  {CheckId::kEksIrsaAnnotationMismatch, "EKS-IRSA-008", "eks-identity",
+   "Service account annotation and role trust disagree", S::kMedium,
+   "Make the role's trust policy name system:serviceaccount:NAMESPACE:NAME for this cluster's "
+   "issuer (or fix the eks.amazonaws.com/role-arn annotation); pods otherwise fail to get "
+   "credentials.",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksPodIdentityNoCondition, "EKS-PI-001", "eks-identity",
+   "Pod Identity trust policy without conditions", S::kMedium,
+   "Add conditions on aws:RequestTag/eks-cluster-arn, aws:RequestTag/kubernetes-namespace and "
+   "aws:RequestTag/kubernetes-service-account; otherwise any association in the account can use the "
+   "role.",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksPodIdentityNoTagSession, "EKS-PI-002", "eks-identity",
+   "Pod Identity trust policy lacks sts:TagSession (association fails)", S::kMedium,
+   "Allow both sts:AssumeRole and sts:TagSession to the service principal pods.eks.amazonaws.com.",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksPodIdentityNoSessionTags, "EKS-PI-003", "eks-identity",
+   "Pod Identity association disables session tags or chains to another account", S::kLow,
+   "Keep session tags on unless a session policy needs them off: ABAC conditions on "
+   "aws:PrincipalTag/kubernetes-* no longer match without them. Review cross-account target roles.",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksPodIdentityDualTrust, "EKS-PI-004", "eks-identity",
+   "Role trusted by both IRSA and Pod Identity", S::kInfo,
+   "Pick one mechanism per role, so that one trust policy tells who can use it.",
    {"", "", "", kBpgIam}},
 }};
 // clang-format on

@@ -96,6 +96,19 @@ enum class CheckId : uint16_t {
   kRbacDanglingRoleRef,         // K8S-RBAC-017
   kRbacInvalidSubject,          // K8S-RBAC-018
   kRbacManyRoles,               // K8S-RBAC-020
+  // Workload identity: IRSA trust policies and annotations, EKS Pod Identity.
+  kEksIrsaNoSubject,             // EKS-IRSA-001
+  kEksIrsaWildcardSubject,       // EKS-IRSA-002
+  kEksIrsaNegatedSubject,        // EKS-IRSA-003
+  kEksIrsaNoAudience,            // EKS-IRSA-004
+  kEksIrsaLiteralWildcard,       // EKS-IRSA-005
+  kEksIrsaIssuerMismatch,        // EKS-IRSA-006
+  kEksIrsaPrivilegedAccount,     // EKS-IRSA-007
+  kEksIrsaAnnotationMismatch,    // EKS-IRSA-008
+  kEksPodIdentityNoCondition,    // EKS-PI-001
+  kEksPodIdentityNoTagSession,   // EKS-PI-002
+  kEksPodIdentityNoSessionTags,  // EKS-PI-003
+  kEksPodIdentityDualTrust,      // EKS-PI-004
   kCount
 };
 

@@ -64,6 +64,8 @@ struct ClusterAccess {
   std::string account;  // from the cluster ARN
   AuthenticationMode mode = AuthenticationMode::kUnknown;
   std::optional<bool> bootstrap_admin;  // absent on older clusters: unknown
+  // identity.oidc.issuer without the scheme ("oidc.eks.REGION.amazonaws.com/id/ID"); "" if unknown.
+  std::string oidc_issuer;
   Origin origin;
   Origin mode_origin;
 };

@@ -21,7 +21,28 @@ AuthenticationMode parse_mode(std::string_view text) {
   return AuthenticationMode::kUnknown;
 }
 
+// One association per cluster, namespace and service account: a describe replaces the list
+// item of the same association (a list item never replaces a describe).
+void upsert(std::vector<PodIdentityAssociation>& all, PodIdentityAssociation&& association) {
+  auto same = std::find_if(all.begin(), all.end(), [&](const PodIdentityAssociation& a) {
+    return a.namespace_ == association.namespace_ &&
+           a.service_account == association.service_account &&
+           a.cluster_name == association.cluster_name;
+  });
+  if (same == all.end()) {
+    all.push_back(std::move(association));
+  } else if (association.described || !same->described) {
+    *same = std::move(association);
+  }
+}
+
 }  // namespace
+
+std::string IamRole::display() const {
+  if (!name.empty()) return name;
+  if (!arn.empty()) return arn;
+  return fmt::format("trust policy in {}", origin.file);
+}
 
 void IdentityCollector::error(std::string_view file, const doc::Node& at, std::string message) {
   inputs_.errors.push_back(
@@ -41,6 +62,7 @@ std::string IdentityCollector::string_member(const doc::Node& object, std::strin
 }
 
 bool IdentityCollector::add_object(const k8s::Object& object, std::string_view source) {
+  if (object.ref.kind == "ServiceAccount") return read_service_account(object);
   if (!is_aws_auth(object)) return false;
   inputs_.aws_auth.push_back(parse_aws_auth(object, source, limits_));
   return true;
@@ -87,6 +109,39 @@ bool IdentityCollector::add_document(const doc::Document& document, std::string_
     read_access_policies(*list, file);
     return true;
   }
+  if (const doc::Node* role = root.get("Role"); role != nullptr && role->is_mapping()) {
+    read_role(*role, file, "Role");
+    return true;
+  }
+  if (const doc::Node* roles = root.get("Roles"); roles != nullptr && roles->is_sequence()) {
+    size_t index = 0;
+    for (const doc::Node* role : roles->items())
+      read_role(*role, file, fmt::format("Roles[{}]", index++));
+    return true;
+  }
+  if (const doc::Node* association = root.get("association"); association != nullptr) {
+    read_association(*association, file, "association", true);
+    return true;
+  }
+  if (const doc::Node* list = root.get("associations"); list != nullptr) {
+    if (!list->is_sequence()) {
+      error(file, *list,
+            fmt::format("associations is {}, expected an array of Pod Identity associations",
+                        doc::describe(list->kind(), true)));
+      return true;
+    }
+    size_t index = 0;
+    for (const doc::Node* item : list->items())
+      read_association(*item, file, fmt::format("associations[{}]", index++), false);
+    return true;
+  }
+  if (looks_like_policy(root)) {
+    IamRole role;
+    role.origin = origin_of(file, root, "");
+    role.trust = parse_policy(root, file, "", inputs_.errors);
+    inputs_.roles.push_back(std::move(role));
+    return true;
+  }
   if (const doc::Node* group = root.get("nodegroup"); group != nullptr && group->is_mapping()) {
     read_node_role(*group, "nodeRole", "nodegroupName", "node group", file, "nodegroup");
     return true;
@@ -106,6 +161,14 @@ void IdentityCollector::read_cluster(const doc::Node& cluster, std::string_view 
   access.arn = string_member(cluster, "arn", "cluster", file);
   if (auto arn = parse_arn(access.arn)) access.account = arn->account;
   access.origin = origin_of(file, cluster, "cluster");
+  if (const doc::Node* identity = cluster.get("identity"); identity && identity->is_mapping()) {
+    if (const doc::Node* oidc = identity->get("oidc"); oidc && oidc->is_mapping()) {
+      std::string_view issuer = oidc->string_at("issuer");
+      if (issuer.starts_with("https://")) issuer.remove_prefix(8);
+      while (issuer.ends_with('/')) issuer.remove_suffix(1);
+      access.oidc_issuer = std::string(issuer);
+    }
+  }
   access.mode_origin = access.origin;
   if (const doc::Node* config = cluster.get("accessConfig"); config != nullptr) {
     if (!config->is_mapping()) {
@@ -143,6 +206,92 @@ void IdentityCollector::read_cluster(const doc::Node& cluster, std::string_view 
     return;
   }
   inputs_.cluster = std::move(access);
+}
+
+void IdentityCollector::read_role(const doc::Node& node, std::string_view file, std::string path) {
+  if (!node.is_mapping()) {
+    error(file, node,
+          fmt::format("{} is {}, expected an IAM role object", path,
+                      doc::describe(node.kind(), true)));
+    return;
+  }
+  IamRole role;
+  role.name = string_member(node, "RoleName", path, file);
+  role.arn = string_member(node, "Arn", path, file);
+  role.origin = origin_of(file, node, path);
+  const doc::Node* trust = node.get("AssumeRolePolicyDocument");
+  const std::string trust_path = path + ".AssumeRolePolicyDocument";
+  if (trust == nullptr || trust->is_null()) {
+    // list-roles and some exports omit it: the role is known, its trust is not.
+    role.trust.origin = role.origin;
+  } else if (trust->is_string()) {
+    auto policy = parse_policy_text(trust->text(), *trust, file, trust_path, inputs_.errors);
+    if (!policy) return;  // the error says why; a role without its trust would mislead checks
+    role.trust = std::move(*policy);
+  } else {
+    role.trust = parse_policy(*trust, file, trust_path, inputs_.errors);
+  }
+  inputs_.roles.push_back(std::move(role));
+}
+
+void IdentityCollector::read_association(const doc::Node& node, std::string_view file,
+                                         std::string path, bool described) {
+  if (!node.is_mapping()) {
+    error(file, node,
+          fmt::format("{} is {}, expected a Pod Identity association object", path,
+                      doc::describe(node.kind(), true)));
+    return;
+  }
+  PodIdentityAssociation association;
+  association.described = described;
+  association.cluster_name = string_member(node, "clusterName", path, file);
+  association.namespace_ = string_member(node, "namespace", path, file);
+  association.service_account = string_member(node, "serviceAccount", path, file);
+  association.role_arn = string_member(node, "roleArn", path, file);
+  association.target_role_arn = string_member(node, "targetRoleArn", path, file);
+  association.association_id = string_member(node, "associationId", path, file);
+  association.association_arn = string_member(node, "associationArn", path, file);
+  association.origin = origin_of(file, node, path);
+  auto field_origin = [&](std::string_view field) {
+    const doc::Node* member = node.get(field);
+    return member ? origin_of(file, *member, path + "." + std::string(field)) : association.origin;
+  };
+  association.role_origin = field_origin("roleArn");
+  association.target_role_origin = field_origin("targetRoleArn");
+  association.disable_tags_origin = field_origin("disableSessionTags");
+  if (const doc::Node* flag = node.get("disableSessionTags"); flag && !flag->is_null()) {
+    if (flag->is_bool()) {
+      association.disable_session_tags = flag->as_bool();
+    } else {
+      error(file, *flag,
+            fmt::format("{}.disableSessionTags is {}, expected a boolean", path,
+                        doc::describe(flag->kind(), true)));
+    }
+  }
+  if (association.namespace_.empty() || association.service_account.empty()) {
+    error(file, node, fmt::format("{}: namespace or serviceAccount is missing", path));
+    return;
+  }
+  upsert(inputs_.pod_identity_associations, std::move(association));
+}
+
+bool IdentityCollector::read_service_account(const k8s::Object& object) {
+  if (object.metadata == nullptr) return false;
+  const doc::Node* annotations = object.metadata->get("annotations");
+  if (annotations == nullptr || !annotations->is_mapping()) return false;
+  const doc::Node* arn = annotations->get("eks.amazonaws.com/role-arn");
+  if (arn == nullptr) return false;
+  const std::string path =
+      k8s::join_path(object.path_prefix, "metadata.annotations[\"eks.amazonaws.com/role-arn\"]");
+  if (!arn->is_string()) {
+    error(object.file, *arn,
+          fmt::format("{} is {}, expected a role ARN", path, doc::describe(arn->kind(), true)));
+    return true;
+  }
+  inputs_.service_account_roles.push_back(ServiceAccountRole{
+      object.ref.namespace_.empty() ? "default" : object.ref.namespace_, object.ref.name,
+      std::string(arn->text()), origin_of(object.file, *arn, path)});
+  return true;
 }
 
 void IdentityCollector::read_access_entry(const doc::Node& node, std::string_view file,
@@ -315,6 +464,10 @@ void IdentityCollector::merge(IdentityCollector&& other) {
     }
   }
   move_all(inputs_.node_roles, in.node_roles);
+  move_all(inputs_.roles, in.roles);
+  move_all(inputs_.service_account_roles, in.service_account_roles);
+  for (PodIdentityAssociation& association : in.pod_identity_associations)
+    upsert(inputs_.pod_identity_associations, std::move(association));
   move_all(inputs_.listed_policies, in.listed_policies);
   move_all(inputs_.errors, in.errors);
   move_all(policy_lists_, other.policy_lists_);

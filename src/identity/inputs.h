@@ -14,9 +14,47 @@
 #include "findings/finding.h"
 #include "identity/access_entries.h"
 #include "identity/aws_auth.h"
+#include "identity/iam_policy.h"
 #include "k8s/object.h"
 
 namespace eksguard::identity {
+
+// An IAM role and its trust policy, from `aws iam get-role` / `list-roles` (or a bare trust
+// policy document, which has no name or ARN: `arn` is then "").
+struct IamRole {
+  std::string name;
+  std::string arn;
+  PolicyDocument trust;
+  Origin origin;
+  // "RoleName" or the file of a bare trust policy: how findings name the role.
+  std::string display() const;
+};
+
+// `aws eks describe-pod-identity-association` (described) or one item of
+// `list-pod-identity-associations` (no roleArn or flags: described == false).
+struct PodIdentityAssociation {
+  std::string cluster_name;
+  std::string namespace_;
+  std::string service_account;
+  std::string role_arn;
+  std::string target_role_arn;
+  std::string association_id;
+  std::string association_arn;
+  std::optional<bool> disable_session_tags;
+  bool described = false;
+  Origin origin;
+  Origin role_origin;
+  Origin disable_tags_origin;
+  Origin target_role_origin;
+};
+
+// A ServiceAccount with the IRSA annotation `eks.amazonaws.com/role-arn`.
+struct ServiceAccountRole {
+  std::string namespace_;
+  std::string name;
+  std::string role_arn;
+  Origin origin;  // the annotation's value
+};
 
 struct IdentityInputs {
   std::vector<AwsAuth> aws_auth;
@@ -25,11 +63,19 @@ struct IdentityInputs {
   std::vector<NodeRole> node_roles;
   // Policy ARNs a `list-access-policies` dump declares (known to exist, even if not built in).
   std::vector<std::string> listed_policies;
+  // Workload identity: roles with their trust policies, Pod Identity associations and
+  // ServiceAccounts annotated for IRSA (EKS-IRSA-*, EKS-PI-*).
+  std::vector<IamRole> roles;
+  std::vector<PodIdentityAssociation> pod_identity_associations;
+  std::vector<ServiceAccountRole> service_account_roles;
   // Inputs of a recognised kind whose fields have the wrong shape.
   std::vector<InputError> errors;
 
   bool empty() const {
     return aws_auth.empty() && access_entries.empty() && !cluster && node_roles.empty();
+  }
+  bool has_workload_identity() const {
+    return !roles.empty() || !pod_identity_associations.empty() || !service_account_roles.empty();
   }
   // Inputs the identity analysis would need but did not get, named for the user
   // (e.g. "aws eks describe-cluster: authentication mode unknown").
@@ -41,8 +87,9 @@ class IdentityCollector {
   explicit IdentityCollector(doc::Limits limits = {}) : limits_(limits) {}
 
   // Offers one document; returns true when it held identity input (aws-auth, access entries,
-  // cluster, node group, Fargate profile), which is then read. `source` is the text of its
-  // file, for positions inside aws-auth's block scalars.
+  // cluster, node group, Fargate profile, IAM role or bare trust policy, Pod Identity
+  // associations, ServiceAccounts with an IRSA annotation), which is then read. `source` is the
+  // text of its file, for positions inside aws-auth's block scalars.
   bool add_document(const doc::Document& document, std::string_view source = {});
   // Offers one Kubernetes object (e.g. an item of a List the scanner split).
   bool add_object(const k8s::Object& object, std::string_view source = {});
@@ -63,6 +110,10 @@ class IdentityCollector {
     Origin origin;
   };
   void read_cluster(const doc::Node& cluster, std::string_view file);
+  void read_role(const doc::Node& role, std::string_view file, std::string path);
+  void read_association(const doc::Node& association, std::string_view file, std::string path,
+                        bool described);
+  bool read_service_account(const k8s::Object& object);
   void read_access_entry(const doc::Node& entry, std::string_view file, std::string path);
   void read_entry_list(const doc::Node& list, std::string_view file);
   void read_policy_list(const doc::Node& root, std::string_view file);
