@@ -347,6 +347,7 @@ constexpr std::array<CheckInfo, static_cast<size_t>(CheckId::kCount)> kChecks{{
   {CheckId::kRbacManyRoles, "K8S-RBAC-020", "k8s-rbac",
    "Subject bound to many roles", S::kInfo,
    "Consolidate the subject's bindings into fewer, purpose-named roles so its rights stay reviewable.",
+   {"", "", "", kBpgIam}},
   {CheckId::kEksIrsaNoSubject, "EKS-IRSA-001", "eks-identity",
    "IRSA trust policy lacks a `sub` condition", S::kHigh,
    "Add a StringEquals condition on `<issuer>:sub` naming the service account "

@@ -11,6 +11,7 @@
 #include "checks/rbac/rbac_checks.h"
 #include "common/strings.h"
 #include "identity/checks.h"
+#include "identity/workload_identity.h"
 #include "k8s/pod_schema.h"
 #include "rbac/policy.h"
 #include "scan/cluster_inputs.h"
@@ -210,7 +211,7 @@ void Scanner::check_cluster(FileResult& all) const {
   const bool has_rbac = !all.rbac.roles.empty() || !all.rbac.bindings.empty();
   std::move(all.rbac.errors.begin(), all.rbac.errors.end(), std::back_inserter(all.errors));
   all.rbac.errors.clear();
-  if (!has_rbac && identity.empty()) return;
+  if (!has_rbac && identity.empty() && !identity.has_workload_identity()) return;
   const rbac::Policy policy = rbac::Policy::compile(std::move(all.rbac));
   all.rbac = rbac::Inputs{};
   const size_t first = all.findings.size();
@@ -219,6 +220,9 @@ void Scanner::check_cluster(FileResult& all) const {
   if (has_rbac) options.bound_groups = rbac_checks::bound_groups(policy);
   options.cluster_admin_groups = rbac_checks::cluster_admin_groups(policy);
   identity::check_identity(identity, options, all.findings);
+  if (identity.has_workload_identity()) {
+    identity::check_workload_identity(identity, identity::WorkloadIdentityOptions{}, all.findings);
+  }
   apply_deferred_ignores(all.deferred_ignores, all.findings, first);
 }
 

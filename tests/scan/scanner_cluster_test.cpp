@@ -154,5 +154,20 @@ TEST(ScannerClusterTest, SameResultWithOneThreadOrMany) {
   }
 }
 
+TEST(ScannerClusterTest, RunsWorkloadIdentityChecksOnRolesAndAssociations) {
+  const std::string workload = std::string(EKSGUARD_SOURCE_DIR) + "/tests/identity/data/workload";
+  const report::ScanResult result = Scanner(ScanOptions{}).scan_paths({workload});
+  size_t irsa = 0;
+  size_t pod_identity = 0;
+  for (const Finding& f : result.findings) {
+    const std::string_view id = f.info().id;
+    irsa += id.starts_with("EKS-IRSA-") ? 1 : 0;
+    pod_identity += id.starts_with("EKS-PI-") ? 1 : 0;
+    EXPECT_GT(f.position.line, 0u) << id;  // every finding points into its file
+  }
+  EXPECT_GT(irsa, 0u);
+  EXPECT_GT(pod_identity, 0u);
+}
+
 }  // namespace
 }  // namespace eksguard::scan
