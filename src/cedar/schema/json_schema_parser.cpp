@@ -614,7 +614,6 @@ Result<Schema, Diagnostics> parse_json_schema(std::string_view text, std::string
   doc::Limits doc_limits;
   doc_limits.max_input_bytes = limits.max_input_bytes;
   doc_limits.max_depth = std::max<size_t>(doc_limits.max_depth, 4 * limits.max_nesting_depth + 8);
-  doc_limits.reject_duplicate_keys = true;  // a type or attribute declared twice is an error
   auto documents = doc::load_all(text, file, doc_limits);
   if (!documents) {
     return fail_with(make_diagnostic("schema.json.syntax", documents.error().message, file,
