@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -13,6 +14,8 @@ struct Error {
   std::string message;
   uint32_t line = 0;
   uint32_t column = 0;
+  // A stable code for the few errors callers tell apart (a static string; empty for the rest).
+  std::string_view code{};
 };
 
 template <typename E>

@@ -177,17 +177,20 @@ const Node* Converter::convert_object(od::object object, Position position, size
       return fail_node("invalid JSON object key", key_position);
     }
     const std::string_view stored_key = builder_.intern(key);
+    // Looked up before the value is converted, so the first problem in text order is reported.
+    const auto earlier = find_key(entries, stored_key, index);
+    if (earlier != kNoEntry && limits_.reject_duplicate_keys) {
+      fail_node(fmt::format("duplicate key `{}` in a JSON object", key), key_position);
+      error_.code = kDuplicateKeyCode;
+      return nullptr;
+    }
     const Node* value = convert(field.value(), depth);
     if (value == nullptr) return nullptr;
-    const auto earlier = find_key(entries, stored_key, index);
     if (earlier == kNoEntry) {
       entries.push_back(MapEntry{stored_key, key_position, value});
-      continue;
+    } else {
+      entries[earlier].value = value;  // the later value wins, as in the API server's decoding
     }
-    if (limits_.reject_duplicate_keys) {
-      return fail_node(fmt::format("duplicate key `{}` in a JSON object", key), key_position);
-    }
-    entries[earlier].value = value;  // the later value wins, as in the API server's decoding
   }
   return builder_.mapping(entries, position);
 }

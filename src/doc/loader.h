@@ -25,6 +25,9 @@ struct Limits {
   bool reject_duplicate_keys = false;
 };
 
+// Error::code of the error reject_duplicate_keys gives (callers map it to their own codes).
+inline constexpr std::string_view kDuplicateKeyCode = "doc.json.duplicate-key";
+
 // The handler may keep the document by moving it out.
 using DocumentHandler = std::function<void(Document&)>;
 

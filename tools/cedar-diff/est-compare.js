@@ -16,41 +16,23 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync, execFileSync } = require('child_process');
+const { repo, options, eksguardBinary, cedarWasm } = require('./common');
 
-const repo = path.resolve(__dirname, '../..');
-const args = process.argv.slice(2);
-function opt(name, dflt) {
-  const i = args.indexOf('--' + name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-}
-const binary = path.resolve(opt('binary', path.join(repo, 'build/eksguard')));
-const limit = Number(opt('limit', '0'));
-const show = Number(opt('show', '5'));
-const chunk = Number(opt('chunk', '400'));
-const outDir = opt('out', '');
+const opts = options();
+const binary = eksguardBinary('est-compare', opts);
+const cedar = cedarWasm('est-compare', opts);
+const limit = opts.number('limit', 0);
+const show = opts.number('show', 5);
+const chunk = opts.number('chunk', 400);
+const outDir = opts.get('out', '');
 const shared = process.env.EKSGUARD_SHARED_DIR || path.join(repo, '..', 'shared');
-
-let wasmDir = opt('wasm', process.env.EKSGUARD_CEDAR_WASM_DIR || '');
-if (!wasmDir) {
-  try {
-    wasmDir = execFileSync(path.join(repo, 'tools/cedar-wasm/install.sh'), { encoding: 'utf8' }).trim();
-  } catch (e) {
-    console.error('est-compare: cannot install cedar-wasm (tools/cedar-wasm/install.sh)');
-    process.exit(2);
-  }
-}
-const cedar = require(path.resolve(wasmDir, 'node_modules/@cedar-policy/cedar-wasm/nodejs'));
-if (!fs.existsSync(binary)) {
-  console.error(`est-compare: no binary at ${binary} (make build)`);
-  process.exit(2);
-}
 
 // ---- the policy files ----
 function policyFiles() {
-  let corpus = opt('corpus', '');
+  let corpus = opts.get('corpus', '');
   let temp = '';
   if (!corpus) {
-    const tarball = opt('tarball', path.join(shared, 'conformance/cedar/corpus-tests.tar.gz'));
+    const tarball = opts.get('tarball', path.join(shared, 'conformance/cedar/corpus-tests.tar.gz'));
     if (!fs.existsSync(tarball)) {
       console.error(`est-compare: no corpus at ${tarball} (set EKSGUARD_SHARED_DIR or --corpus)`);
       process.exit(2);
@@ -62,15 +44,15 @@ function policyFiles() {
   const files = fs.readdirSync(corpus).filter((f) => f.endsWith('.cedar')).sort()
     .map((f) => path.join(corpus, f));
   const handWritten = path.join(shared, 'conformance/cedar/tests');
-  if (!opt('corpus', '') && fs.existsSync(handWritten)) {
+  if (!opts.get('corpus', '') && fs.existsSync(handWritten)) {
     const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.cedar') ? [path.join(dir, e.name)] : []);
     files.push(...walk(handWritten).sort());
   }
-  const generated = Number(opt('generated', '0'));
+  const generated = opts.number('generated', 0);
   if (generated > 0) {
     const { generateCase, renderCase } = require('./generate');
-    const seed = Number(opt('seed', String(Date.now() % 1000000)));
+    const seed = Number(opts.get('seed', String(Date.now() % 1000000)));
     console.log(`est-compare: ${generated} generated policy sets, seed ${seed}`);
     if (!temp) temp = fs.mkdtempSync(path.join(os.tmpdir(), 'eksguard-est-'));
     for (let i = 0; i < generated; ++i) {

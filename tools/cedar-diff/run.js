@@ -14,40 +14,22 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { spawnSync, execFileSync } = require('child_process');
+const { spawnSync } = require('child_process');
+const { options, eksguardBinary, cedarWasm } = require('./common');
 const { generateCase, renderCase, leaf } = require('./generate');
 
-const repo = path.resolve(__dirname, '../..');
-const args = process.argv.slice(2);
-function opt(name, dflt) {
-  const i = args.indexOf('--' + name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-}
-const binary = path.resolve(opt('binary', path.join(repo, 'build/eksguard')));
-const seconds = Number(opt('seconds', '0'));
-const maxCases = Number(opt('cases', seconds > 0 ? '0' : '2000'));
-const seed = Number(opt('seed', String(Date.now() % 1000000)));
-const outDir = opt('out', '');
-const depth = Number(opt('depth', '3'));
-const show = Number(opt('show', '5'));
-const chunk = Number(opt('chunk', '500'));
-const maxShrink = Number(opt('shrink', '20'));  // disagreements to shrink and write
-const noDuplicates = args.includes('--no-duplicates');  // no duplicate entity entries
-
-let wasmDir = opt('wasm', process.env.EKSGUARD_CEDAR_WASM_DIR || '');
-if (!wasmDir) {
-  try {
-    wasmDir = execFileSync(path.join(repo, 'tools/cedar-wasm/install.sh'), { encoding: 'utf8' }).trim();
-  } catch (e) {
-    console.error('cedar-diff: cannot install cedar-wasm (tools/cedar-wasm/install.sh)');
-    process.exit(2);
-  }
-}
-const cedar = require(path.resolve(wasmDir, 'node_modules/@cedar-policy/cedar-wasm/nodejs'));
-if (!fs.existsSync(binary)) {
-  console.error(`cedar-diff: no binary at ${binary} (make build)`);
-  process.exit(2);
-}
+const opts = options();
+const binary = eksguardBinary('cedar-diff', opts);
+const cedar = cedarWasm('cedar-diff', opts);
+const seconds = opts.number('seconds', 0);
+const maxCases = Number(opts.get('cases', seconds > 0 ? '0' : '2000'));
+const seed = Number(opts.get('seed', String(Date.now() % 1000000)));
+const outDir = opts.get('out', '');
+const depth = opts.number('depth', 3);
+const show = opts.number('show', 5);
+const chunk = opts.number('chunk', 500);
+const maxShrink = opts.number('shrink', 20);  // disagreements to shrink and write
+const noDuplicates = opts.has('no-duplicates');  // no duplicate entity entries
 
 // ---- the two engines, normalised to {decision, reason, errors} or {error} ----
 function reference(line) {

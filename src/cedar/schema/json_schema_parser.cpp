@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <initializer_list>
-#include <unordered_set>
 
 #include "cedar/schema/names.h"
 #include "cedar/schema/raw_schema.h"
@@ -493,80 +492,6 @@ class JsonReader {
   Diagnostics errors_;
 };
 
-// ---- Duplicate keys -------------------------------------------------------------------------
-
-uint32_t hex4(std::string_view text, size_t at) {
-  uint32_t value = 0;
-  for (size_t i = at; i < at + 4 && i < text.size(); ++i) {
-    const char c = text[i];
-    const uint32_t digit = c >= '0' && c <= '9'   ? static_cast<uint32_t>(c - '0')
-                           : c >= 'a' && c <= 'f' ? static_cast<uint32_t>(c - 'a' + 10)
-                                                  : static_cast<uint32_t>(c - 'A' + 10);
-    value = value * 16 + digit;
-  }
-  return value;
-}
-
-// Decodes the JSON string whose opening quote is at text[at] (already known to be valid JSON);
-// leaves `at` past the closing quote.
-std::string decode_json_string(std::string_view text, size_t& at) {
-  std::string out;
-  for (++at; at < text.size() && text[at] != '"'; ++at) {
-    if (text[at] != '\\') {
-      out.push_back(text[at]);
-      continue;
-    }
-    const char e = text[++at];
-    if (e != 'u') {
-      static constexpr std::string_view kFrom = "\"\\/bfnrt";
-      static constexpr std::string_view kTo = "\"\\/\b\f\n\r\t";
-      const size_t i = kFrom.find(e);
-      out.push_back(i == std::string_view::npos ? e : kTo[i]);
-      continue;
-    }
-    uint32_t cp = hex4(text, at + 1);
-    at += 4;
-    if (cp >= 0xD800 && cp <= 0xDBFF && text.substr(at + 1, 2) == "\\u") {
-      const uint32_t low = hex4(text, at + 3);
-      if (low >= 0xDC00 && low <= 0xDFFF) {
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-        at += 6;
-      }
-    }
-    append_utf8(out, cp);
-  }
-  ++at;
-  return out;
-}
-
-// Cedar rejects repeated keys anywhere in a schema, but the document model keeps the last one,
-// so the text is scanned for them: the byte offset of the first repeated key, if any.
-std::optional<size_t> find_duplicate_key(std::string_view text) {
-  struct Frame {
-    bool object = false;
-    bool expect_key = false;
-    std::unordered_set<std::string> keys;
-  };
-  std::vector<Frame> stack;
-  for (size_t at = 0; at < text.size();) {
-    const char c = text[at];
-    if (c == '"') {
-      const size_t start = at;
-      std::string key = decode_json_string(text, at);
-      if (!stack.empty() && stack.back().object && stack.back().expect_key) {
-        if (!stack.back().keys.insert(std::move(key)).second) return start;
-        stack.back().expect_key = false;
-      }
-      continue;
-    }
-    if (c == '{' || c == '[') stack.push_back(Frame{c == '{', c == '{', {}});
-    if ((c == '}' || c == ']') && !stack.empty()) stack.pop_back();
-    if (c == ',' && !stack.empty() && stack.back().object) stack.back().expect_key = true;
-    ++at;
-  }
-  return std::nullopt;
-}
-
 doc::Position position_of(std::string_view text, size_t offset) {
   doc::Position position{1, 1};
   for (size_t i = 0; i < offset && i < text.size(); ++i) {
@@ -614,22 +539,17 @@ Result<Schema, Diagnostics> parse_json_schema(std::string_view text, std::string
   doc::Limits doc_limits;
   doc_limits.max_input_bytes = limits.max_input_bytes;
   doc_limits.max_depth = std::max<size_t>(doc_limits.max_depth, 4 * limits.max_nesting_depth + 8);
+  doc_limits.reject_duplicate_keys = true;  // Cedar refuses a key given twice anywhere
   auto documents = doc::load_all(text, file, doc_limits);
   if (!documents) {
-    return fail_with(make_diagnostic("schema.json.syntax", documents.error().message, file,
-                                     documents.error().line, documents.error().column));
+    const Error& error = documents.error();
+    const bool duplicate = error.code == doc::kDuplicateKeyCode;
+    return fail_with(make_diagnostic(duplicate ? "schema.json.duplicate-key" : "schema.json.syntax",
+                                     error.message, file, error.line, error.column));
   }
   if (documents->size() != 1 || documents->front().root() == nullptr) {
     return fail_with(
         make_diagnostic("schema.json.syntax", "expected exactly one JSON value", file, 1, 1));
-  }
-  if (const std::optional<size_t> duplicate = find_duplicate_key(text)) {
-    const doc::Position at = position_of(text, *duplicate);
-    size_t end = *duplicate;
-    const std::string key = decode_json_string(text, end);
-    return fail_with(make_diagnostic("schema.json.duplicate-key",
-                                     "duplicate key `" + key + "` in a JSON object", file, at.line,
-                                     at.column, static_cast<uint32_t>(end - *duplicate)));
   }
   return json_schema_from_node(*documents->front().root(), file, limits);
 }
