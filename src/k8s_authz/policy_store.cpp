@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cedar/validator/validator.h"
+#include "k8s_authz/policy_manifest.h"
 
 namespace eksguard::k8s_authz {
 namespace {
@@ -30,28 +31,71 @@ Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
   return text.str();
 }
 
-// Parses and validates one file; every problem rendered with its snippet.
-Result<PolicyFile> compile_file(std::string name, std::string_view text,
-                                const cedar::Schema* schema) {
+// What a load collects: the compiled files, what refuses the set, and what only gets logged.
+struct LoadOutcome {
+  std::vector<PolicyFile> files;
+  std::vector<std::string> problems;
+  std::vector<std::string> notes;
+};
+
+// Parses and validates one policy source; every problem rendered with its snippet. Validation
+// errors of a Policy object with spec.validation.enforced: false become notes.
+void compile_source(std::string name, std::string object_name, std::string_view text,
+                    std::optional<bool> enforced, const cedar::Schema* schema,
+                    LoadOutcome& outcome) {
   auto parsed = cedar::PolicySet::parse(text, name);
   if (!parsed) {
     std::string message;
     for (const cedar::ParseError& error : parsed.error()) {
       message += error.diagnostic.render_with_snippet(text);
     }
-    return fail(std::move(message));
+    outcome.problems.push_back(std::move(message));
+    return;
   }
   if (schema != nullptr) {
     const cedar::ValidationResult result = cedar::validate(*parsed, *schema, {.warnings = false});
-    if (!result.ok()) return fail(cedar::render_all(result.diagnostics(), parsed->source()));
+    if (!result.ok()) {
+      std::string rendered = cedar::render_all(result.diagnostics(), parsed->source());
+      if (enforced.value_or(true)) {
+        outcome.problems.push_back(std::move(rendered));
+        return;
+      }
+      outcome.notes.push_back(fmt::format(
+          "Policy \"{}\" in {} loaded with validation errors (spec.validation.enforced: "
+          "false):\n{}",
+          object_name, name, rendered));
+    }
   }
-  return PolicyFile{std::move(name), std::move(*parsed)};
+  outcome.files.push_back(PolicyFile{std::move(name), std::move(object_name), std::move(*parsed)});
+}
+
+// A `.cedar` file is one policy set; a manifest holds any number of Policy objects.
+void compile_file(const std::string& name, std::string_view text, const cedar::Schema* schema,
+                  LoadOutcome& outcome) {
+  if (!is_policy_manifest_name(name)) {
+    compile_source(name, {}, text, std::nullopt, schema, outcome);
+    return;
+  }
+  auto manifest = read_policy_manifest(text, name);
+  if (!manifest) {
+    outcome.problems.push_back(manifest.error().message);
+    return;
+  }
+  for (std::string& note : manifest->notes) outcome.notes.push_back(std::move(note));
+  for (ManifestPolicy& policy : manifest->policies) {
+    compile_source(name, std::move(policy.object_name), policy.source, policy.enforced, schema,
+                   outcome);
+  }
 }
 
 }  // namespace
 
 std::string PolicyRef::describe() const {
   const cedar::Policy& p = policy();
+  if (!file->object_name.empty()) {
+    return fmt::format("\"{}\" of Policy \"{}\" ({}:{}:{})", cedar::PolicySet::display_id(p),
+                       file->object_name, file->name, p.line, p.column);
+  }
   return fmt::format("\"{}\" ({}:{}:{})", cedar::PolicySet::display_id(p), file->name, p.line,
                      p.column);
 }
@@ -72,7 +116,9 @@ Result<std::shared_ptr<const PolicyStore>> PolicyStore::load(const fs::path& dir
   std::vector<fs::path> paths;
   for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
     const std::string name = it->path().filename().string();
-    if (name.starts_with('.') || !name.ends_with(".cedar")) continue;
+    if (name.starts_with('.') || !(name.ends_with(".cedar") || is_policy_manifest_name(name))) {
+      continue;
+    }
     std::error_code status_error;
     if (!fs::is_regular_file(it->path(), status_error)) continue;  // follows symlinks
     paths.push_back(it->path());
@@ -93,27 +139,20 @@ Result<std::shared_ptr<const PolicyStore>> PolicyStore::load(const fs::path& dir
     }
     texts.emplace_back(path.filename().string(), std::move(*text));
   }
-  if (!problems.empty()) return assemble({}, problems);
+  if (!problems.empty()) return assemble({}, std::move(problems), {});
   return from_texts(texts, schema);
 }
 
 Result<std::shared_ptr<const PolicyStore>> PolicyStore::from_texts(
     std::span<const std::pair<std::string, std::string>> texts, const cedar::Schema* schema) {
-  std::vector<PolicyFile> files;
-  std::vector<std::string> problems;
-  for (const auto& [name, text] : texts) {
-    auto file = compile_file(name, text, schema);
-    if (!file) {
-      problems.push_back(file.error().message);
-      continue;
-    }
-    files.push_back(std::move(*file));
-  }
-  return assemble(std::move(files), problems);
+  LoadOutcome outcome;
+  for (const auto& [name, text] : texts) compile_file(name, text, schema, outcome);
+  return assemble(std::move(outcome.files), std::move(outcome.problems), std::move(outcome.notes));
 }
 
-Result<std::shared_ptr<const PolicyStore>> PolicyStore::assemble(
-    std::vector<PolicyFile> files, const std::vector<std::string>& problems) {
+Result<std::shared_ptr<const PolicyStore>> PolicyStore::assemble(std::vector<PolicyFile> files,
+                                                                 std::vector<std::string> problems,
+                                                                 std::vector<std::string> notes) {
   if (!problems.empty()) {
     std::string message;
     for (const std::string& problem : problems) {
@@ -122,7 +161,7 @@ Result<std::shared_ptr<const PolicyStore>> PolicyStore::assemble(
     }
     return fail(std::move(message));
   }
-  return std::shared_ptr<const PolicyStore>(new PolicyStore(std::move(files)));
+  return std::shared_ptr<const PolicyStore>(new PolicyStore(std::move(files), std::move(notes)));
 }
 
 StoreDecision PolicyStore::decide(const cedar::Request& request,

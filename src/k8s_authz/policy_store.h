@@ -1,6 +1,8 @@
-// The webhook's policies: every `*.cedar` file of one directory (a ConfigMap mounted there
-// works: its `..data` symlink swap is seen as a change), parsed, optionally validated against
-// the Kubernetes schema, and compiled into one immutable PolicyStore that many threads read.
+// The webhook's policies: every `*.cedar` file of one directory, and every Policy object of the
+// AWS prototype (cedar.k8s.aws Policy, see policy_manifest.h) in its `*.yaml`, `*.yml` and
+// `*.json` files (a ConfigMap mounted there works: its `..data` symlink swap is seen as a
+// change), parsed, optionally validated against the Kubernetes schema, and compiled into one
+// immutable PolicyStore that many threads read.
 //
 // A store is all or nothing: when one file does not parse or validate, load() fails with every
 // diagnostic (file:line:column and a caret snippet) and the caller keeps its previous store, so
@@ -32,7 +34,8 @@ struct StoreLimits {
 };
 
 struct PolicyFile {
-  std::string name;  // the file name inside the directory
+  std::string name;         // the file name inside the directory
+  std::string object_name;  // the Policy object's name, for policies from a manifest
   cedar::PolicySet policies;
 };
 
@@ -42,7 +45,8 @@ struct PolicyRef {
   uint32_t index = 0;  // into file->policies.policies()
 
   const cedar::Policy& policy() const { return file->policies.policies()[index]; }
-  // `"policy1" (owner.cedar:12:1)`, or with an @id: `"no-exec" (owner.cedar:3:1)`.
+  // `"policy1" (owner.cedar:12:1)`, or with an @id: `"no-exec" (owner.cedar:3:1)`; from a
+  // manifest: `"policy1" of Policy "owners" (demo.yaml:21:5)`.
   std::string describe() const;
 };
 
@@ -60,8 +64,9 @@ struct StoreDecision {
 
 class PolicyStore {
  public:
-  // Reads, parses and (with a schema) validates every `*.cedar` regular file of `directory`
-  // (symlinks followed, names starting with `.` skipped), in name order.
+  // Reads, parses and (with a schema) validates every `*.cedar` file and every Policy object of
+  // the `*.yaml`, `*.yml` and `*.json` files of `directory` (regular files, symlinks followed,
+  // names starting with `.` skipped), in name order.
   static Result<std::shared_ptr<const PolicyStore>> load(const std::filesystem::path& directory,
                                                          const cedar::Schema* schema,
                                                          const StoreLimits& limits = {});
@@ -71,15 +76,22 @@ class PolicyStore {
 
   std::span<const PolicyFile> files() const { return files_; }
   size_t policy_count() const;
+  // What the load skipped or let pass, one line each (objects that are not Policies, validation
+  // errors of Policies with spec.validation.enforced: false); for the log.
+  std::span<const std::string> notes() const { return notes_; }
 
   StoreDecision decide(const cedar::Request& request, const cedar::Entities& entities) const;
 
  private:
-  explicit PolicyStore(std::vector<PolicyFile> files) : files_(std::move(files)) {}
-  static Result<std::shared_ptr<const PolicyStore>> assemble(
-      std::vector<PolicyFile> files, const std::vector<std::string>& problems);
+  PolicyStore(std::vector<PolicyFile> files, std::vector<std::string> notes)
+      : files_(std::move(files)), notes_(std::move(notes)) {}
+  // The store, or every problem when there is one.
+  static Result<std::shared_ptr<const PolicyStore>> assemble(std::vector<PolicyFile> files,
+                                                             std::vector<std::string> problems,
+                                                             std::vector<std::string> notes);
 
   std::vector<PolicyFile> files_;
+  std::vector<std::string> notes_;
 };
 
 // A snapshot of a directory's entries (names, symlink targets, inode, size and modification

@@ -146,11 +146,14 @@ ReloadResult WebhookService::reload() {
     return result;
   }
   result.ok = true;
-  result.files = (*loaded)->files().size();
+  std::vector<std::string_view> names;
+  for (const PolicyFile& file : (*loaded)->files()) names.push_back(file.name);
+  result.files = static_cast<size_t>(std::unique(names.begin(), names.end()) - names.begin());
   result.policies = (*loaded)->policy_count();
   result.message = fmt::format("loaded {} polic{} from {} file{} in {}", result.policies,
                                result.policies == 1 ? "y" : "ies", result.files,
                                result.files == 1 ? "" : "s", config_.policy_dir.string());
+  for (const std::string& note : (*loaded)->notes()) log(LogLevel::kWarning, note);
   store_.store(std::move(*loaded));
   counters_.reloads_ok.fetch_add(1, std::memory_order_relaxed);
   counters_.last_reload_ok.store(true, std::memory_order_relaxed);
