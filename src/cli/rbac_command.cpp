@@ -208,7 +208,16 @@ std::optional<std::string> association_allows(const Loaded& loaded,
       fmt::format("EKS: allowed by access policy {} ({} scope, associated at {}:{})", info->name,
                   scope, association.origin.file, association.origin.position.line);
   if (info->cluster_admin) return reason;
-  if (info->k8s_equivalent.empty()) return std::nullopt;
+  if (info->reads_everything) {
+    static const rbac::PolicyRule kReadEverything{{"get", "list", "watch"}, {"*"}, {"*"}, {}, {}};
+    if (rbac::rule_allows(request, kReadEverything)) return reason;
+    return std::nullopt;
+  }
+  if (info->k8s_equivalent.empty()) {
+    notes.push_back(fmt::format("access policy {} ({}) has no Kubernetes equivalent: not evaluated",
+                                info->name, info->meaning));
+    return std::nullopt;
+  }
   const uint32_t role =
       loaded.policy.find_role(rbac::RoleKind::kClusterRole, "", info->k8s_equivalent);
   if (role == rbac::kNone) {

@@ -18,7 +18,7 @@ constexpr std::array<AccessPolicyInfo, 15> kPolicies{{
   {"AmazonEKSViewPolicy", "view", "get/list/watch of namespaced resources except Secrets", false,
    false, false},
   {"AmazonEKSAdminViewPolicy", "",
-   "get/list/watch of every resource, Secrets included", false, true, true},
+   "get/list/watch of every resource, Secrets included", false, true, true, true},
   {"AmazonEKSAutoNodePolicy", "", "EKS Auto Mode node component", false, false, false},
   {"AmazonEKSBlockStoragePolicy", "", "EKS Auto Mode block storage component", false, false, false},
   {"AmazonEKSLoadBalancingPolicy", "", "EKS Auto Mode load balancing component", false, false, false},

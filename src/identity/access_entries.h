@@ -20,9 +20,10 @@ struct AccessPolicyInfo {
   std::string_view name;            // AmazonEKSViewPolicy
   std::string_view k8s_equivalent;  // the upstream ClusterRole it resembles ("" if none)
   std::string_view meaning;
-  bool cluster_admin = false;  // everything, like cluster-admin
-  bool reads_secrets = false;  // get/list Secrets
-  bool broad = false;          // Admin, Edit, AdminView, ClusterAdmin: wide write or read rights
+  bool cluster_admin = false;     // everything, like cluster-admin
+  bool reads_secrets = false;     // get/list Secrets
+  bool broad = false;             // Admin, Edit, AdminView, ClusterAdmin: wide write or read rights
+  bool reads_everything = false;  // get/list/watch of every resource (AdminView)
 };
 
 // The built-in table, in a stable order.
