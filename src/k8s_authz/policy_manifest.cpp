@@ -13,17 +13,17 @@ namespace {
 
 constexpr std::string_view kPolicyGroup = "cedar.k8s.aws/";
 
+// Lines as YAML counts them: a line ends at LF, CRLF or a lone CR.
 std::vector<std::string_view> lines_of(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    lines.push_back(line);
-    start = end + 1;
+  for (size_t at = 0; at < text.size(); ++at) {
+    if (text[at] != '\n' && text[at] != '\r') continue;
+    lines.push_back(text.substr(start, at - start));
+    if (text[at] == '\r' && at + 1 < text.size() && text[at + 1] == '\n') ++at;
+    start = at + 1;
   }
+  lines.push_back(text.substr(start));
   return lines;
 }
 
@@ -53,7 +53,8 @@ std::string lay_out(const std::vector<std::string_view>& manifest, const doc::No
   const doc::Position at = content.position();
   const size_t line_index = at.line == 0 ? 0 : at.line - 1;
   const bool literal_block = line_index < manifest.size() && at.column >= 1 &&
-                             manifest[line_index].substr(at.column - 1).starts_with('|');
+                             at.column <= manifest[line_index].size() &&
+                             manifest[line_index][at.column - 1] == '|';
   if (literal_block) {
     std::vector<std::string_view> value_lines = lines_of(value);
     if (value.ends_with('\n')) value_lines.pop_back();  // the final line break ends the last line
