@@ -169,9 +169,9 @@ rbac: {rolesPerSubject: 6, subjectsPerNamespace: 12}
 }
 
 TEST(ConfigTest, RbacThresholdsAreWholeNumbers) {
-  for (std::string_view bad : {"rbac: {rolesPerSubject: 0}\n", "rbac: {rolesPerSubject: 2.5}\n",
-                               "rbac: {subjectsPerNamespace: \"5\"}\n", "rbac: {manyRoles: 3}\n",
-                               "rbac: 4\n"}) {
+  for (std::string_view bad :
+       {"rbac: {rolesPerSubject: 0}\n", "rbac: {rolesPerSubject: 2.5}\n",
+        "rbac: {subjectsPerNamespace: \"5\"}\n", "rbac: {manyRoles: 3}\n", "rbac: 4\n"}) {
     auto config = parse_config(bad, "cfg.yaml");
     ASSERT_FALSE(config.has_value()) << bad;
     EXPECT_NE(config.error().message.find("cfg.yaml:1:"), std::string::npos)

@@ -536,8 +536,10 @@ class Checker {
                   "ClusterRoles in the inputs: its rules are whatever ClusterRoles with "
                   "matching labels bring, so whoever can create one grants through it; {}",
                   role.name, bound_to(index))
-            : fmt::format("ClusterRole \"{}\" aggregates the rules of {} ClusterRoles: {}; {}",
-                          role.name, pulled.size(), shortened(pulled, 5), bound_to(index));
+            : fmt::format("ClusterRole \"{}\" aggregates the rules of {}: {}; {}", role.name,
+                          pulled.size() == 1 ? std::string("1 ClusterRole")
+                                             : fmt::format("{} ClusterRoles", pulled.size()),
+                          shortened(pulled, 5), bound_to(index));
     emit(CheckId::kRbacAggregationInjection, about(), role.origin, "aggregationRule", message)
         .severity = dangerous && bound ? Severity::kHigh
                     : dangerous        ? Severity::kMedium

@@ -73,9 +73,10 @@ class DefaultAccountChecker {
                   ", "));
     if (workloads.size() > kShown) list += fmt::format(" and {} more", workloads.size() - kShown);
     return fmt::format(
-        "; {} {} in the inputs run as it with its token mounted: {} (each also reported by "
+        "; {} in the inputs {} as it with its token mounted: {} (each also reported by "
         "EKS-POD-001 and EKS-POD-002)",
-        workloads.size(), workloads.size() == 1 ? "workload" : "workloads", list);
+        workloads.size() == 1 ? "1 workload" : fmt::format("{} workloads", workloads.size()),
+        workloads.size() == 1 ? "runs" : "run", list);
   }
 
   void check_bindings() {
@@ -122,9 +123,10 @@ class DefaultAccountChecker {
         account.automount == true ? "sets automountServiceAccountToken: true"
                                   : "does not set automountServiceAccountToken: false",
         namespace_, used,
-        grants == 0 ? std::string()
-                    : fmt::format("; {} {} grant it rights (reported on each)", grants,
-                                  grants == 1 ? "binding subject" : "binding subjects"));
+        grants == 0
+            ? std::string()
+            : fmt::format("; {} {} it rights (reported on each)", grants,
+                          grants == 1 ? "binding subject grants" : "binding subjects grant"));
     if (used.empty() && grants == 0) finding.severity = Severity::kLow;
   }
 

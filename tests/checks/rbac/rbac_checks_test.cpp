@@ -445,7 +445,7 @@ TEST(RbacChecksTest, AggregationRuleNamesWhatItPullsIn) {
   EXPECT_EQ(agg[0]->path, "aggregationRule");
   EXPECT_EQ(agg[0]->position.line, 1u);
   EXPECT_EQ(agg[0]->severity, Severity::kHigh);  // secrets pulled into a bound role
-  EXPECT_NE(agg[0]->message.find("aggregates the rules of 1 ClusterRoles: \"secrets\" "
+  EXPECT_NE(agg[0]->message.find("aggregates the rules of 1 ClusterRole: \"secrets\" "
                                  "(clusterRoleSelectors[0]; can read secrets)"),
             std::string::npos)
       << agg[0]->message;
@@ -474,7 +474,7 @@ TEST(RbacChecksTest, AggregationRuleSeverityFollowsRightsAndBindings) {
 TEST(RbacChecksTest, MatchExpressionsSelectLikeTheController) {
   const auto in =
       run(aggregation("{matchExpressions: [{key: tier, operator: In, values: [ops, qa]}]}"));
-  EXPECT_NE(first(in, "K8S-RBAC-016")->message.find("1 ClusterRoles: \"secrets\""),
+  EXPECT_NE(first(in, "K8S-RBAC-016")->message.find("1 ClusterRole: \"secrets\""),
             std::string::npos);
   const auto not_in = run(aggregation(
       "{matchExpressions: [{key: tier, operator: Exists}, {key: tier, operator: NotIn, values: "

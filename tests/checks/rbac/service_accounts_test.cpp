@@ -74,7 +74,7 @@ TEST(DefaultServiceAccountTest, UsedDefaultAccountNamesItsWorkloadsAndIsMedium) 
   const auto findings = run(std::string(kDefaultAccount) + std::string(kWorkload));
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].severity, Severity::kMedium);
-  EXPECT_NE(findings[0].message.find("1 workload in the inputs run as it with its token mounted: "
+  EXPECT_NE(findings[0].message.find("1 workload in the inputs runs as it with its token mounted: "
                                      "Deployment web (each also reported by EKS-POD-001 and "
                                      "EKS-POD-002)"),
             std::string::npos)
@@ -148,7 +148,7 @@ TEST(DefaultServiceAccountTest, AccountFindingCountsTheGrantsAndIsMedium) {
   });
   ASSERT_NE(account, findings.end());
   EXPECT_EQ(account->severity, Severity::kMedium);
-  EXPECT_NE(account->message.find("1 binding subject grant it rights"), std::string::npos)
+  EXPECT_NE(account->message.find("1 binding subject grants it rights"), std::string::npos)
       << account->message;
 }
 
