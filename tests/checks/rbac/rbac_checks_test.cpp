@@ -301,9 +301,10 @@ subjects:
   EXPECT_EQ(count(run(bound_role("''", "configmaps", "get")), "K8S-RBAC-017"), 0u);
 }
 
-TEST(RbacChecksTest, ManyRolesForOneSubjectIsInformational) {
+// `count` ClusterRoleBindings b0, b1, … of ClusterRoles role0, role1, … to User alice.
+std::string roles_for_alice(int count) {
   std::string yaml;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < count; ++i) {
     yaml += fmt::format(R"(---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -314,6 +315,11 @@ subjects:
 )",
                         i);
   }
+  return yaml;
+}
+
+TEST(RbacChecksTest, ManyRolesForOneSubjectIsInformational) {
+  std::string yaml = roles_for_alice(4);
   auto findings = run(yaml);
   ASSERT_EQ(count(findings, "K8S-RBAC-020"), 1u);
   EXPECT_EQ(first(findings, "K8S-RBAC-020")->resource().name, "b0");
@@ -323,19 +329,7 @@ subjects:
 }
 
 TEST(RbacChecksTest, ManyRolesThresholdIsConfigurable) {
-  std::string yaml;
-  for (int i = 0; i < 2; ++i) {
-    yaml += fmt::format(R"(---
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {{name: b{0}}}
-roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: role{0}}}
-subjects:
-- {{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}}
-)",
-                        i);
-  }
-  const rbac::Policy policy = rbac::testing::compile_yaml(yaml);
+  const rbac::Policy policy = rbac::testing::compile_yaml(roles_for_alice(2));
   std::vector<Finding> findings;
   check_rbac(policy, findings, Options{.roles_per_subject = 2});
   EXPECT_EQ(count(findings, "K8S-RBAC-020"), 1u);
@@ -392,6 +386,19 @@ TEST(RbacChecksTest, NamespaceWithManySubjectsIsInformational) {
 // A custom ClusterRole `gather` aggregating with `selector`, bound cluster-wide to Group
 // `everyone-here`, and ClusterRoles `secrets` (labelled tier: ops) and `pods` (labelled
 // tier: dev) it may pick.
+std::string labelled_role(std::string_view name, std::string_view tier, std::string_view verbs) {
+  return fmt::format(R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {0}
+  labels: {{tier: {1}}}
+rules:
+- {{apiGroups: [""], resources: [{0}], verbs: [{2}]}}
+)",
+                     name, tier, verbs);
+}
+
 std::string aggregation(std::string_view selector, bool bound = true) {
   std::string yaml = fmt::format(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -400,24 +407,9 @@ aggregationRule:
   clusterRoleSelectors:
   - {}
 rules: []
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: secrets
-  labels: {{tier: ops}}
-rules:
-- {{apiGroups: [""], resources: [secrets], verbs: [get, list]}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: pods
-  labels: {{tier: dev}}
-rules:
-- {{apiGroups: [""], resources: [pods], verbs: [get]}}
 )",
                                  selector);
+  yaml += labelled_role("secrets", "ops", "get, list") + labelled_role("pods", "dev", "get");
   if (bound)
     yaml += R"(---
 apiVersion: rbac.authorization.k8s.io/v1

@@ -3,6 +3,7 @@
 // binding subject. The pod side (EKS-POD-001/002) is tested with the hardening checks.
 #include "checks/rbac/service_accounts.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -106,20 +107,18 @@ TEST(DefaultServiceAccountTest, AutomountOffOrOtherAccountsAreNotReported) {
   EXPECT_TRUE(run(kWorkload).empty());
 }
 
-constexpr std::string_view kBinding = R"(---
+// RoleBinding dev/app-edit of ClusterRole edit to User alice and ServiceAccount `account`.
+std::string binding(std::string_view account) {
+  return fmt::format(R"(---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
-metadata: {name: app-edit, namespace: dev}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+metadata: {{name: app-edit, namespace: dev}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}}
 subjects:
-- {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}
-- {kind: ServiceAccount, name: SUBJECT}
-)";
-
-std::string binding(std::string_view subject) {
-  std::string text(kBinding);
-  text.replace(text.find("SUBJECT"), 7, subject);
-  return text;
+- {{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}}
+- {{kind: ServiceAccount, name: {}}}
+)",
+                     account);
 }
 
 TEST(DefaultServiceAccountTest, BindingToTheDefaultAccountIsReportedOnTheSubject) {
