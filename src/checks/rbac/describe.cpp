@@ -28,6 +28,13 @@ std::string describe_role_ref(const rbac::Binding& binding) {
              : fmt::format("ClusterRole \"{}\"", binding.role_name);
 }
 
+std::string shortened(const std::vector<std::string>& items, size_t shown) {
+  if (items.size() <= shown) return fmt::format("{}", fmt::join(items, ", "));
+  return fmt::format("{} and {} more",
+                     fmt::join(items.begin(), items.begin() + static_cast<ptrdiff_t>(shown), ", "),
+                     items.size() - shown);
+}
+
 SubjectPtr rbac_subject(const rbac::Policy& policy, std::string_view kind,
                         const std::string& namespace_, const std::string& name,
                         const rbac::Origin& origin) {

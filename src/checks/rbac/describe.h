@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "findings/finding.h"
 #include "rbac/policy.h"
@@ -16,6 +17,9 @@ std::string describe_subject(const rbac::Binding& binding, const rbac::Subject& 
 std::string describe_binding(const rbac::Binding& binding);
 // "ClusterRole \"x\"" or "Role \"dev/x\"": the role a binding refers to.
 std::string describe_role_ref(const rbac::Binding& binding);
+
+// "a, b, c and 7 more": the first `shown` items, and how many were left out.
+std::string shortened(const std::vector<std::string>& items, size_t shown);
 
 // The finding subject of an RBAC object: its reference and its file.
 SubjectPtr rbac_subject(const rbac::Policy& policy, std::string_view kind,

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <unordered_set>
 
 #include "checks/rbac/describe.h"
 #include "rbac/authorizer.h"
@@ -169,7 +170,11 @@ bool is_superuser_rule(const PolicyRule& rule) {
 class Checker {
  public:
   Checker(const rbac::Policy& policy, const Options& options, std::vector<Finding>& out)
-      : policy_(policy), options_(options), out_(out), bindings_of_role_(policy.roles().size()) {
+      : policy_(policy),
+        options_(options),
+        out_(out),
+        bindings_of_role_(policy.roles().size()),
+        rights_cache_(policy.roles().size()) {
     for (uint32_t b = 0; b < policy.bindings().size(); ++b)
       if (const uint32_t role = policy.role_of(b); role != rbac::kNone)
         bindings_of_role_[role].push_back(b);
@@ -438,14 +443,15 @@ class Checker {
   void check_crowded_namespaces() {
     for (const std::string& namespace_ : policy_.binding_namespaces()) {
       const Binding* first = nullptr;
-      std::vector<std::string> subjects;
+      std::vector<std::string> subjects;  // in order of appearance
+      std::unordered_set<std::string> distinct;
       for (uint32_t b : policy_.namespace_bindings(namespace_)) {
         const Binding& binding = policy_.bindings()[b];
         if (binding.platform) continue;
         if (first == nullptr) first = &binding;
         for (const rbac::Subject& s : binding.subjects) {
           std::string who = describe_subject(binding, s);
-          if (!contains(subjects, who)) subjects.push_back(std::move(who));
+          if (distinct.insert(who).second) subjects.push_back(std::move(who));
         }
       }
       if (first == nullptr || subjects.size() < options_.subjects_per_namespace) continue;
@@ -453,15 +459,6 @@ class Checker {
            fmt::format("namespace {}: its RoleBindings name {} subjects ({})", namespace_,
                        subjects.size(), shortened(subjects, 10)));
     }
-  }
-
-  // "a, b, c and 7 more".
-  static std::string shortened(const std::vector<std::string>& items, size_t shown) {
-    if (items.size() <= shown) return fmt::format("{}", fmt::join(items, ", "));
-    return fmt::format(
-        "{} and {} more",
-        fmt::join(items.begin(), items.begin() + static_cast<ptrdiff_t>(shown), ", "),
-        items.size() - shown);
   }
 
   // What a selector picks beyond roles labelled on purpose: "" when it needs a label value.
@@ -479,6 +476,13 @@ class Checker {
                          fmt::join(exists, ", "));
     return "only excludes labels (NotIn, DoesNotExist), so it selects every ClusterRole without "
            "them (cluster-admin included)";
+  }
+
+  // rights_of a role's rules, computed once per role (many aggregations may pick it).
+  const std::vector<std::string_view>& cached_rights(uint32_t role) {
+    auto& slot = rights_cache_[role];
+    if (!slot) slot = rights_of(policy_.rules_of(role));
+    return *slot;
   }
 
   // The risky things a set of rules can do ("read secrets", ...), in risks() order.
@@ -514,20 +518,20 @@ class Checker {
                        role.name, bound_to(index)))
           .severity = Severity::kHigh;
     }
-    std::vector<std::string> pulled;
+    constexpr size_t kShown = 5;
+    std::vector<std::string> pulled;  // the first kShown, described
+    std::unordered_set<uint32_t> seen;
     bool dangerous = false;
-    for (size_t i = 0; i < sources.size(); ++i) {
-      const uint32_t source = sources[i].role;
-      const bool seen =
-          std::any_of(sources.begin(), sources.begin() + static_cast<ptrdiff_t>(i),
-                      [&](const rbac::AggregationSource& s) { return s.role == source; });
-      if (seen) continue;
-      const auto rights = rights_of(policy_.rules_of(source));
+    for (const rbac::AggregationSource& source : sources) {
+      if (!seen.insert(source.role).second) continue;
+      const auto& rights = cached_rights(source.role);
       dangerous = dangerous || !rights.empty();
-      pulled.push_back(fmt::format("\"{}\" (clusterRoleSelectors[{}]{}{})",
-                                   policy_.roles()[source].name, sources[i].selector,
-                                   rights.empty() ? "" : "; can ", fmt::join(rights, ", ")));
+      if (pulled.size() < kShown)
+        pulled.push_back(fmt::format("\"{}\" (clusterRoleSelectors[{}]{}{})",
+                                     policy_.roles()[source.role].name, source.selector,
+                                     rights.empty() ? "" : "; can ", fmt::join(rights, ", ")));
     }
+    if (seen.size() > kShown) pulled.push_back(fmt::format("and {} more", seen.size() - kShown));
     const bool bound = !bindings_of_role_[index].empty();
     const std::string message =
         pulled.empty()
@@ -537,9 +541,9 @@ class Checker {
                   "matching labels bring, so whoever can create one grants through it; {}",
                   role.name, bound_to(index))
             : fmt::format("ClusterRole \"{}\" aggregates the rules of {}: {}; {}", role.name,
-                          pulled.size() == 1 ? std::string("1 ClusterRole")
-                                             : fmt::format("{} ClusterRoles", pulled.size()),
-                          shortened(pulled, 5), bound_to(index));
+                          seen.size() == 1 ? std::string("1 ClusterRole")
+                                           : fmt::format("{} ClusterRoles", seen.size()),
+                          fmt::join(pulled, ", "), bound_to(index));
     emit(CheckId::kRbacAggregationInjection, about(), role.origin, "aggregationRule", message)
         .severity = dangerous && bound ? Severity::kHigh
                     : dangerous        ? Severity::kMedium
@@ -576,6 +580,7 @@ class Checker {
   const Options& options_;
   std::vector<Finding>& out_;
   std::vector<std::vector<uint32_t>> bindings_of_role_;
+  std::vector<std::optional<std::vector<std::string_view>>> rights_cache_;  // by role
 };
 
 void sort_unique(std::vector<std::string>& names) {

@@ -14,25 +14,30 @@ namespace {
 
 constexpr std::string_view kDefault = "default";
 constexpr std::string_view kAllServiceAccounts = "system:serviceaccounts";
+// Stands for every namespace; no namespace can be called `*`.
+constexpr std::string_view kAllNamespaces = "*";
 
 // Where `kubectl apply` puts an object that names no namespace.
 std::string effective_namespace(std::string_view written) {
   return written.empty() ? std::string(kDefault) : std::string(written);
 }
 
-// The namespaces whose default ServiceAccount a subject reaches: one, every one ("*"), or none.
+// The namespaces whose default ServiceAccount a subject reaches: one, every one (kAllNamespaces),
+// or none.
 std::optional<std::string> default_account_namespace(const rbac::Binding& binding,
                                                      const rbac::Subject& subject) {
   if (subject.kind == rbac::SubjectKind::kServiceAccount) {
-    if (subject.name != kDefault) return std::nullopt;
-    return std::string(rbac::Policy::subject_namespace(binding, subject));
+    const std::string_view namespace_ = rbac::Policy::subject_namespace(binding, subject);
+    if (subject.name != kDefault || namespace_ == kAllNamespaces) return std::nullopt;
+    return std::string(namespace_);
   }
   if (subject.kind != rbac::SubjectKind::kGroup) return std::nullopt;
-  if (subject.name == kAllServiceAccounts) return "*";
+  if (subject.name == kAllServiceAccounts) return std::string(kAllNamespaces);
   const std::string prefix = std::string(kAllServiceAccounts) + ":";
-  if (subject.name.starts_with(prefix) && subject.name.size() > prefix.size())
-    return subject.name.substr(prefix.size());
-  return std::nullopt;
+  if (!subject.name.starts_with(prefix) || subject.name.size() == prefix.size() ||
+      subject.name.substr(prefix.size()) == kAllNamespaces)
+    return std::nullopt;
+  return subject.name.substr(prefix.size());
 }
 
 class DefaultAccountChecker {
@@ -60,23 +65,25 @@ class DefaultAccountChecker {
  private:
   // "; 2 workloads in the inputs run as it with its token mounted: …" or "".
   std::string usage(const std::string& namespace_) const {
-    std::vector<std::string_view> workloads;
-    for (const auto& [ns, names] : mounting_)
-      if (namespace_ == "*" || ns == namespace_)
-        for (const std::string& name : names) workloads.push_back(name);
-    if (workloads.empty()) return {};
     constexpr size_t kShown = 5;
-    std::string list = fmt::format(
-        "{}",
-        fmt::join(workloads.begin(),
-                  workloads.begin() + static_cast<ptrdiff_t>(std::min(workloads.size(), kShown)),
-                  ", "));
-    if (workloads.size() > kShown) list += fmt::format(" and {} more", workloads.size() - kShown);
+    std::vector<std::string> shown;  // the first kShown, then "and N more"
+    size_t total = 0;
+    auto add = [&](const std::vector<std::string>& names) {
+      total += names.size();
+      for (size_t i = 0; i < names.size() && shown.size() < kShown; ++i) shown.push_back(names[i]);
+    };
+    if (namespace_ == kAllNamespaces) {
+      for (const auto& [ns, names] : mounting_) add(names);
+    } else if (const auto it = mounting_.find(namespace_); it != mounting_.end()) {
+      add(it->second);
+    }
+    if (total == 0) return {};
+    if (total > kShown) shown.push_back(fmt::format("and {} more", total - kShown));
     return fmt::format(
         "; {} in the inputs {} as it with its token mounted: {} (each also reported by "
         "EKS-POD-001 and EKS-POD-002)",
-        workloads.size() == 1 ? "1 workload" : fmt::format("{} workloads", workloads.size()),
-        workloads.size() == 1 ? "runs" : "run", list);
+        total == 1 ? "1 workload" : fmt::format("{} workloads", total), total == 1 ? "runs" : "run",
+        fmt::join(shown, ", "));
   }
 
   void check_bindings() {
@@ -97,7 +104,7 @@ class DefaultAccountChecker {
                 : fmt::format(
                       "Group {}, which includes the `default` ServiceAccount of {} that "
                       "pods naming no service account run as",
-                      s.name, *namespace_ == "*" ? "every namespace" : *namespace_);
+                      s.name, *namespace_ == kAllNamespaces ? "every namespace" : *namespace_);
         if (!subject) subject = binding_subject(policy_, binding);
         emit_at(out_, CheckId::kRbacDefaultServiceAccount, subject, binding.origin,
                 fmt::format("subjects[{}]", i),
@@ -131,17 +138,19 @@ class DefaultAccountChecker {
   }
 
   size_t count_grants(const std::string& namespace_) const {
-    size_t total = 0;
-    for (const auto& [ns, count] : grants_)
-      if (ns == "*" || ns == namespace_) total += count;
-    return total;
+    auto at = [&](const std::string& key) {
+      const auto it = grants_.find(key);
+      return it == grants_.end() ? size_t{0} : it->second;
+    };
+    return at(std::string(kAllNamespaces)) + at(namespace_);
   }
 
   const rbac::Policy& policy_;
   const ServiceAccountInputs& inputs_;
   std::vector<Finding>& out_;
   std::map<std::string, std::vector<std::string>> mounting_;  // namespace → workloads
-  std::map<std::string, size_t> grants_;  // namespace ("*": all) → binding subjects reaching it
+  // namespace (kAllNamespaces: every one) → binding subjects reaching its default account
+  std::map<std::string, size_t> grants_;
 };
 
 }  // namespace
