@@ -99,6 +99,9 @@ void Policy::aggregate() {
   size_t work = 0;
 
   // Labels never change, so what each selector picks is listed once; only rules move in passes.
+  // The lists are kept (aggregation_sources), so their total length is bounded too.
+  constexpr size_t kSourceBudget = size_t{4} << 20;
+  size_t listed = 0;
   std::vector<uint32_t> with_sources;  // aggregated roles whose selectors match some role
   for (uint32_t id : aggregated) {
     std::vector<AggregationSource> sources;
@@ -106,8 +109,10 @@ void Policy::aggregate() {
     for (uint32_t s = 0; s < selectors.size() && work < kWorkBudget; ++s) {
       for (uint32_t other : cluster_roles) {
         work += selectors[s].requirements.size() + 1;
-        if (other != id && selectors[s].matches(roles[other].labels))
-          sources.push_back(AggregationSource{s, other});
+        if (other == id || !selectors[s].matches(roles[other].labels)) continue;
+        if (++listed > kSourceBudget) work = kWorkBudget;  // stop: the warning below says so
+        if (work >= kWorkBudget) break;
+        sources.push_back(AggregationSource{s, other});
       }
     }
     // A partial dump (`kubectl get clusterrole admin -o yaml`) holds the materialized rules but
@@ -142,6 +147,7 @@ void Policy::aggregate() {
       }
     }
   }
+  aggregation_settled_ = !changed;
   if (changed) {  // the budget ran out, maybe while listing sources: every aggregation is suspect
     for (uint32_t id : aggregated)
       warn(roles[id].origin,

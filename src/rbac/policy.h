@@ -46,6 +46,9 @@ class Policy {
     return aggregated == kNone ? std::span<const AggregationSource>{}
                                : aggregation_sources_[aggregated];
   }
+  // False when the aggregation stopped at its work limit (see warnings()): aggregated rules and
+  // aggregation_sources are then partial.
+  bool aggregation_settled() const { return aggregation_settled_; }
   // The role a binding refers to, or kNone when it is not in the inputs (dangling roleRef).
   uint32_t role_of(uint32_t binding) const { return binding_roles_[binding]; }
   // The ClusterRole called `name` or the Role `namespace_/name`; kNone when absent.
@@ -80,6 +83,7 @@ class Policy {
   std::vector<uint32_t> aggregated_index_;
   std::vector<std::vector<PolicyRule>> aggregated_rules_;
   std::vector<std::vector<AggregationSource>> aggregation_sources_;  // by aggregated index
+  bool aggregation_settled_ = true;
   std::unordered_map<std::string, uint32_t> role_ids_;  // "ns/name", "/name" for ClusterRoles
   std::vector<uint32_t> binding_roles_;
   std::vector<uint32_t> cluster_bindings_;

@@ -544,7 +544,10 @@ class Checker {
                           seen.size() == 1 ? std::string("1 ClusterRole")
                                            : fmt::format("{} ClusterRoles", seen.size()),
                           fmt::join(pulled, ", "), bound_to(index));
-    emit(CheckId::kRbacAggregationInjection, about(), role.origin, "aggregationRule", message)
+    emit(CheckId::kRbacAggregationInjection, about(), role.origin, "aggregationRule",
+         policy_.aggregation_settled()
+             ? message
+             : message + " (partial: the aggregation stopped at its work limit)")
         .severity = dangerous && bound ? Severity::kHigh
                     : dangerous        ? Severity::kMedium
                                        : Severity::kLow;
