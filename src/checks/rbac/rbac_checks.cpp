@@ -561,13 +561,10 @@ class Checker {
       if (!aggregator.platform || aggregator.name == "admin" || aggregator.name == "edit" ||
           aggregator.name == "view")
         continue;
-      std::vector<uint32_t> reported;
+      std::unordered_set<uint32_t> reported;
       for (const rbac::AggregationSource& source : policy_.aggregation_sources(index)) {
         const Role& role = policy_.roles()[source.role];
-        if (role.platform ||
-            std::find(reported.begin(), reported.end(), source.role) != reported.end())
-          continue;
-        reported.push_back(source.role);
+        if (role.platform || !reported.insert(source.role).second) continue;
         emit(CheckId::kRbacAggregationInjection, role_subject(policy_, role), role.origin,
              "metadata.labels",
              fmt::format("ClusterRole \"{}\" carries labels that ClusterRole \"{}\" "
