@@ -75,8 +75,8 @@ enum class CheckId : uint16_t {
   kEksAccessCrossAccount,       // EKS-AE-008
   kEksAccessIamUser,            // EKS-AE-009
   kEksAccessShadowsAwsAuth,     // EKS-AE-010
-  // Kubernetes RBAC over the compiled policy of all inputs (K8S-RBAC-*). 019 (default service
-  // account use, token automount) is covered per pod by EKS-POD-001/002 and has no row.
+  // Kubernetes RBAC over the compiled policy of all inputs (K8S-RBAC-*); 019 also reads the
+  // ServiceAccounts and workloads of the inputs (the pods themselves are EKS-POD-001/002's).
   kRbacClusterAdmin,            // K8S-RBAC-001
   kRbacAnonymousGrant,          // K8S-RBAC-002
   kRbacSecretsRead,             // K8S-RBAC-003
@@ -96,6 +96,7 @@ enum class CheckId : uint16_t {
   kRbacDanglingRoleRef,         // K8S-RBAC-017
   kRbacInvalidSubject,          // K8S-RBAC-018
   kRbacManyRoles,               // K8S-RBAC-020
+  kRbacDefaultServiceAccount,   // K8S-RBAC-019
   // Workload identity: IRSA trust policies and annotations, EKS Pod Identity.
   kEksIrsaNoSubject,             // EKS-IRSA-001
   kEksIrsaWildcardSubject,       // EKS-IRSA-002

@@ -120,6 +120,10 @@ int ScanCommand::execute() const {
                                               allowed_registries_.end());
   options.enforce_system_components =
       enforce_system_components_ || config.enforce_system_components.value_or(false);
+  options.rbac.roles_per_subject =
+      config.rbac_roles_per_subject.value_or(options.rbac.roles_per_subject);
+  options.rbac.subjects_per_namespace =
+      config.rbac_subjects_per_namespace.value_or(options.rbac.subjects_per_namespace);
   options.exceptions = std::move(config.exceptions);
   options.threads = threads_;
 

@@ -93,28 +93,37 @@ void Policy::aggregate() {
   std::sort(cluster_roles.begin(), cluster_roles.end(), by_name);
   std::sort(aggregated.begin(), aggregated.end(), by_name);
 
-  std::vector<uint32_t> with_sources;  // aggregated roles whose selectors match some role
-  for (uint32_t id : aggregated) {
-    const bool any = std::any_of(cluster_roles.begin(), cluster_roles.end(), [&](uint32_t other) {
-      return other != id &&
-             std::any_of(roles[id].aggregation->begin(), roles[id].aggregation->end(),
-                         [&](const LabelSelector& selector) {
-                           return selector.matches(roles[other].labels);
-                         });
-    });
-    // A partial dump (`kubectl get clusterrole admin -o yaml`) holds the materialized rules but
-    // none of their sources: the written rules are then the best knowledge.
-    if (any) {
-      with_sources.push_back(id);
-      aggregated_index_[id] = static_cast<uint32_t>(aggregated_rules_.size());
-      aggregated_rules_.push_back(roles[id].rules);
-    }
-  }
-
   // Hostile inputs (thousands of roles aggregating each other) must not hang the run: past this
-  // many rule comparisons the aggregation stops where it is, with a warning.
+  // many label matches and rule comparisons the aggregation stops where it is, with a warning.
   constexpr size_t kWorkBudget = size_t{200} << 20;
   size_t work = 0;
+
+  // Labels never change, so what each selector picks is listed once; only rules move in passes.
+  // The lists are kept (aggregation_sources), so their total length is bounded too.
+  constexpr size_t kSourceBudget = size_t{4} << 20;
+  size_t listed = 0;
+  std::vector<uint32_t> with_sources;  // aggregated roles whose selectors match some role
+  for (uint32_t id : aggregated) {
+    std::vector<AggregationSource> sources;
+    const std::vector<LabelSelector>& selectors = *roles[id].aggregation;
+    for (uint32_t s = 0; s < selectors.size() && work < kWorkBudget; ++s) {
+      for (uint32_t other : cluster_roles) {
+        work += selectors[s].requirements.size() + 1;
+        if (other == id || !selectors[s].matches(roles[other].labels)) continue;
+        if (++listed > kSourceBudget) work = kWorkBudget;  // stop: the warning below says so
+        if (work >= kWorkBudget) break;
+        sources.push_back(AggregationSource{s, other});
+      }
+    }
+    // A partial dump (`kubectl get clusterrole admin -o yaml`) holds the materialized rules but
+    // none of their sources: the written rules are then the best knowledge.
+    if (sources.empty()) continue;
+    with_sources.push_back(id);
+    aggregated_index_[id] = static_cast<uint32_t>(aggregated_rules_.size());
+    aggregated_rules_.push_back(roles[id].rules);
+    aggregation_sources_.push_back(std::move(sources));
+  }
+
   bool changed = true;
   size_t passes = 0;
   for (; changed && passes <= with_sources.size() + 1 && work < kWorkBudget; ++passes) {
@@ -125,14 +134,10 @@ void Policy::aggregate() {
         break;
       }
       std::vector<PolicyRule> rules;
-      for (const LabelSelector& selector : *roles[id].aggregation) {
-        for (uint32_t other : cluster_roles) {
-          ++work;
-          if (other == id || !selector.matches(roles[other].labels)) continue;
-          for (const PolicyRule& rule : rules_of(other)) {
-            work += rules.size() + 1;
-            if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
-          }
+      for (const AggregationSource& source : aggregation_sources(id)) {
+        for (const PolicyRule& rule : rules_of(source.role)) {
+          work += rules.size() + 1;
+          if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
         }
       }
       std::vector<PolicyRule>& current = aggregated_rules_[aggregated_index_[id]];
@@ -142,11 +147,13 @@ void Policy::aggregate() {
       }
     }
   }
-  if (changed) {
-    for (uint32_t id : with_sources)
+  aggregation_settled_ = !changed;
+  if (changed) {  // the budget ran out, maybe while listing sources: every aggregation is suspect
+    for (uint32_t id : aggregated)
       warn(roles[id].origin,
            fmt::format("aggregated ClusterRole \"{}\" did not settle within the limits ({} passes, "
-                       "{} rule comparisons); its rules are those computed so far",
+                       "{} label matches and rule comparisons); its rules are those computed so "
+                       "far",
                        roles[id].name, passes, work));
   }
   for (uint32_t id : with_sources) {

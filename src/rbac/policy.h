@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,6 +15,12 @@
 namespace eksguard::rbac {
 
 inline constexpr uint32_t kNone = UINT32_MAX;
+
+// A ClusterRole an aggregationRule picks, and which of its clusterRoleSelectors picked it.
+struct AggregationSource {
+  uint32_t selector = 0;
+  uint32_t role = 0;
+};
 
 class Policy {
  public:
@@ -31,6 +38,17 @@ class Policy {
     const uint32_t aggregated = aggregated_index_[role];
     return aggregated == kNone ? inputs_.roles[role].rules : aggregated_rules_[aggregated];
   }
+  // What an aggregated ClusterRole's selectors pick, as the controller lists it: selector by
+  // selector, live ClusterRoles by name, itself skipped (a role two selectors pick is listed
+  // twice). Empty for other roles and for aggregations that pick nothing in the inputs.
+  std::span<const AggregationSource> aggregation_sources(uint32_t role) const {
+    const uint32_t aggregated = aggregated_index_[role];
+    return aggregated == kNone ? std::span<const AggregationSource>{}
+                               : aggregation_sources_[aggregated];
+  }
+  // False when the aggregation stopped at its work limit (see warnings()): aggregated rules and
+  // aggregation_sources are then partial.
+  bool aggregation_settled() const { return aggregation_settled_; }
   // The role a binding refers to, or kNone when it is not in the inputs (dangling roleRef).
   uint32_t role_of(uint32_t binding) const { return binding_roles_[binding]; }
   // The ClusterRole called `name` or the Role `namespace_/name`; kNone when absent.
@@ -64,6 +82,8 @@ class Policy {
   // Aggregated ClusterRoles get their computed rules here; other roles use their own.
   std::vector<uint32_t> aggregated_index_;
   std::vector<std::vector<PolicyRule>> aggregated_rules_;
+  std::vector<std::vector<AggregationSource>> aggregation_sources_;  // by aggregated index
+  bool aggregation_settled_ = true;
   std::unordered_map<std::string, uint32_t> role_ids_;  // "ns/name", "/name" for ClusterRoles
   std::vector<uint32_t> binding_roles_;
   std::vector<uint32_t> cluster_bindings_;

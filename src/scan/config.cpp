@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "common/strings.h"
 #include "doc/loader.h"
 #include "k8s/image_ref.h"
@@ -77,6 +79,34 @@ Result<Exception> parse_exception(const std::string& file, const doc::Node& node
   return exception;
 }
 
+// rbac: {rolesPerSubject: N, subjectsPerNamespace: N}, each a whole number from 1 to 100000.
+Status parse_rbac(const std::string& file, const doc::Node& value, Config& config) {
+  if (!value.is_mapping())
+    return config_error(file, value,
+                        "rbac must be a mapping with rolesPerSubject and "
+                        "subjectsPerNamespace");
+  for (const doc::MapEntry& item : value.entries()) {
+    std::optional<size_t>* target = item.key == "rolesPerSubject" ? &config.rbac_roles_per_subject
+                                    : item.key == "subjectsPerNamespace"
+                                        ? &config.rbac_subjects_per_namespace
+                                        : nullptr;
+    if (target == nullptr)
+      return config_error(file, *item.value,
+                          fmt::format("unknown rbac key `{}` (expected rolesPerSubject, "
+                                      "subjectsPerNamespace)",
+                                      item.key));
+    const std::string_view text = item.value->text();
+    size_t number = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (!item.value->is_number() || ec != std::errc() || end != text.data() + text.size() ||
+        number < 1 || number > 100000)
+      return config_error(file, *item.value,
+                          fmt::format("rbac.{} must be a whole number from 1 to 100000", item.key));
+    *target = number;
+  }
+  return Ok{};
+}
+
 Status parse_top_level(const std::string& file, const doc::MapEntry& entry, Config& config) {
   const doc::Node& value = *entry.value;
   const std::string_view key = entry.key;
@@ -115,6 +145,8 @@ Status parse_top_level(const std::string& file, const doc::MapEntry& entry, Conf
       return config_error(file, value, "systemComponents must be inform or enforce");
     }
     config.enforce_system_components = value.text() == "enforce";
+  } else if (key == "rbac") {
+    if (Status status = parse_rbac(file, value, config); !status) return status;
   } else if (key == "exceptions") {
     if (!value.is_sequence() && !value.is_null())
       return config_error(file, value, "exceptions must be a list");
@@ -126,7 +158,7 @@ Status parse_top_level(const std::string& file, const doc::MapEntry& entry, Conf
   } else {
     return config_error(file, value,
                         fmt::format("unknown key `{}` (expected pss, failOn, allowedRegistries, "
-                                    "systemComponents, exceptions)",
+                                    "systemComponents, rbac, exceptions)",
                                     key));
   }
   return Ok{};

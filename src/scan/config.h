@@ -4,6 +4,7 @@
 //   failOn: high                     # critical|high|medium|low|info|none
 //   allowedRegistries: ["123456789012.dkr.ecr.us-east-1.amazonaws.com", "public.ecr.aws/eks"]
 //   systemComponents: inform         # inform (info-level findings) | enforce (full severity)
+//   rbac: {rolesPerSubject: 4, subjectsPerNamespace: 5}   # K8S-RBAC-020 thresholds
 //   exceptions:
 //     - checks: [PSS-PRIVILEGED, EKS-POD-004]   # or "*"
 //       namespaces: [monitoring]                # '*' wildcards allowed; empty = any
@@ -39,6 +40,8 @@ struct Config {
   std::optional<FailOn> fail_on;
   std::vector<std::string> allowed_registries;
   std::optional<bool> enforce_system_components;
+  std::optional<size_t> rbac_roles_per_subject;       // K8S-RBAC-020
+  std::optional<size_t> rbac_subjects_per_namespace;  // K8S-RBAC-020
   std::vector<Exception> exceptions;
 };
 

@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "checks/hardening/system_components.h"
-#include "checks/rbac/rbac_checks.h"
 #include "common/strings.h"
 #include "identity/checks.h"
 #include "identity/workload_identity.h"
@@ -45,8 +44,7 @@ void inform_system_component(std::vector<Finding>& findings, size_t first, std::
 
 void append(Scanner::FileResult& into, Scanner::FileResult&& part) {
   into.resources += part.resources;
-  std::move(part.quiet_service_accounts.begin(), part.quiet_service_accounts.end(),
-            std::back_inserter(into.quiet_service_accounts));
+  into.service_accounts.merge(std::move(part.service_accounts));
   std::move(part.findings.begin(), part.findings.end(), std::back_inserter(into.findings));
   std::move(part.errors.begin(), part.errors.end(), std::back_inserter(into.errors));
   rbac::merge(into.rbac, std::move(part.rbac));
@@ -58,19 +56,18 @@ void append(Scanner::FileResult& into, Scanner::FileResult&& part) {
 // A pod that leaves automountServiceAccountToken unset inherits its ServiceAccount's value:
 // when that ServiceAccount is in the inputs and sets false, there is nothing to report.
 void drop_resolved_by_service_accounts(Scanner::FileResult& all) {
-  if (all.quiet_service_accounts.empty()) return;
-  std::sort(all.quiet_service_accounts.begin(), all.quiet_service_accounts.end());
+  const std::vector<std::string> quiet = all.service_accounts.quiet_accounts();
+  if (quiet.empty()) return;
   std::erase_if(all.findings, [&](const Finding& finding) {
     return !finding.depends_on().empty() &&
-           std::binary_search(all.quiet_service_accounts.begin(), all.quiet_service_accounts.end(),
-                              finding.depends_on());
+           std::binary_search(quiet.begin(), quiet.end(), finding.depends_on());
   });
 }
 
 // Kinds the cluster-wide checks report on; their ignore annotations must outlive the document.
 bool reported_cluster_wide(const k8s::ObjectRef& ref) {
   return ref.kind == "ClusterRole" || ref.kind == "Role" || ref.kind == "ClusterRoleBinding" ||
-         ref.kind == "RoleBinding" || ref.kind == "ConfigMap";
+         ref.kind == "RoleBinding" || ref.kind == "ConfigMap" || ref.kind == "ServiceAccount";
 }
 
 }  // namespace
@@ -110,12 +107,7 @@ void Scanner::scan_object(const k8s::Object& object, FileResult& out) const {
     if (auto ignore = defer_ignore_annotation(object))
       out.deferred_ignores.push_back(std::move(*ignore));
   }
-  if (object.ref.kind == "ServiceAccount" &&
-      object.root->get("automountServiceAccountToken") != nullptr &&
-      object.root->get("automountServiceAccountToken")->is_false()) {
-    out.quiet_service_accounts.push_back(
-        fmt::format("ServiceAccount/{}/{}", object.ref.namespace_, object.ref.name));
-  }
+  out.service_accounts.add_account(object);
   auto pod = k8s::extract_pod_template(object);
   if (!pod) {
     out.errors.push_back(input_error(object.file, pod.error()));
@@ -133,6 +125,7 @@ void Scanner::scan_object(const k8s::Object& object, FileResult& out) const {
           fmt::format("{} {}: {}", object.ref.kind,
                       object.ref.name.empty() ? "<unnamed>" : object.ref.name, error.message)});
     }
+    out.service_accounts.add_workload(object, tpl);
     pss::check_pod_security(tpl, options_.pss, emitter);
     hardening::check_pod_hardening(object, tpl, options_.hardening, emitter);
     if (!options_.enforce_system_components && hardening::is_known_system_component(object, tpl)) {
@@ -211,11 +204,14 @@ void Scanner::check_cluster(FileResult& all) const {
   const bool has_rbac = !all.rbac.roles.empty() || !all.rbac.bindings.empty();
   std::move(all.rbac.errors.begin(), all.rbac.errors.end(), std::back_inserter(all.errors));
   all.rbac.errors.clear();
-  if (!has_rbac && identity.empty() && !identity.has_workload_identity()) return;
+  if (!has_rbac && identity.empty() && !identity.has_workload_identity() &&
+      all.service_accounts.empty())
+    return;
   const rbac::Policy policy = rbac::Policy::compile(std::move(all.rbac));
   all.rbac = rbac::Inputs{};
   const size_t first = all.findings.size();
-  rbac_checks::check_rbac(policy, all.findings);
+  rbac_checks::check_rbac(policy, all.findings, options_.rbac);
+  rbac_checks::check_default_service_accounts(policy, all.service_accounts, all.findings);
   identity::IdentityCheckOptions options;
   if (has_rbac) options.bound_groups = rbac_checks::bound_groups(policy);
   options.cluster_admin_groups = rbac_checks::cluster_admin_groups(policy);

@@ -2,8 +2,9 @@
 // suppression → one sorted result. Files are independent, so they are scanned on a small pool
 // of threads and merged in input order. Each file also leaves compact records of its RBAC
 // objects and cluster-access inputs (aws-auth, access entries, describe-cluster); after the
-// merge a cluster-wide phase compiles the RBAC policy once and runs the K8S-RBAC and
-// EKS-CM/EKS-AE checks over the whole input.
+// merge a cluster-wide phase compiles the RBAC policy once and runs the K8S-RBAC (with the
+// ServiceAccounts and default-account workloads for 019) and EKS-CM/EKS-AE checks over the
+// whole input.
 #pragma once
 
 #include <string>
@@ -11,6 +12,8 @@
 
 #include "checks/hardening/pod_hardening.h"
 #include "checks/pss/pod_security.h"
+#include "checks/rbac/rbac_checks.h"
+#include "checks/rbac/service_accounts.h"
 #include "doc/loader.h"
 #include "identity/inputs.h"
 #include "rbac/model.h"
@@ -22,6 +25,7 @@ namespace eksguard::scan {
 struct ScanOptions {
   pss::Policy pss;
   hardening::Options hardening;
+  rbac_checks::Options rbac;               // K8S-RBAC-020 thresholds
   bool enforce_system_components = false;  // full severity for known EKS system components
   std::vector<Exception> exceptions;
   Date today = today_utc();
@@ -43,8 +47,9 @@ class Scanner {
     std::vector<Finding> findings;
     std::vector<InputError> errors;
     size_t resources = 0;
-    // "ServiceAccount/<namespace>/<name>" of ServiceAccounts that disable token automounting.
-    std::vector<std::string> quiet_service_accounts;
+    // ServiceAccounts and the workloads running as `default` (EKS-POD-001's dependency on
+    // the ServiceAccount, K8S-RBAC-019).
+    rbac_checks::ServiceAccountInputs service_accounts;
     // For the cluster-wide phase: RBAC objects, cluster-access inputs (aws-auth, access entries,
     // describe-cluster) and the ignore annotations of the objects that phase reports on.
     rbac::Inputs rbac;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "support/test_support.h"
@@ -81,6 +82,44 @@ TEST(ScanCommandTest, OlderPolicyVersionDropsNewerChecks) {
       run("scan " + file + " --format json --pss-version v1.23 --config /dev/null");
   EXPECT_EQ(v22.out.find("PSS-RUN-AS-USER"), std::string::npos);
   EXPECT_NE(v23.out.find("PSS-RUN-AS-USER"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ScanCommandTest, ConfigSetsTheRbacThresholds) {
+  const eksguard::testing::TempDir dir;
+  const auto write = [&](const std::string& name, std::string_view text) {
+    std::ofstream(dir.path() / name) << text;
+    return (dir.path() / name).string();
+  };
+  const std::string manifest = write("bindings.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: a, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+)");
+  const std::string config =
+      write("config.yaml", "rbac: {rolesPerSubject: 2, subjectsPerNamespace: 1}\n");
+  const auto many = [&](const std::string& config_path) {
+    const CommandResult result =
+        run("scan " + manifest + " --format json --fail-on none --config " + config_path);
+    EXPECT_EQ(result.exit_code, 0) << result.out;
+    size_t found = 0;
+    for (size_t at = result.out.find("\"K8S-RBAC-020\""); at != std::string::npos;
+         at = result.out.find("\"K8S-RBAC-020\"", at + 1))
+      ++found;
+    return found;
+  };
+  EXPECT_EQ(many("/dev/null"), 0u);
+  EXPECT_EQ(many(config), 2u);  // alice's two roles, and dev's one subject
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // typed-list dumps, duplicates, dangling roleRefs, aggregation (selectors, chains, partial dumps).
 #include "rbac/model.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -223,6 +224,38 @@ TEST(RbacModelTest, AggregationFollowsTheControllerThroughChains) {
   const auto& top = policy.rules_of(policy.find_role(RoleKind::kClusterRole, "", "top"));
   EXPECT_EQ(top, mid);  // a-source then mid: same rules; `skipped` fails DoesNotExist
   EXPECT_TRUE(policy.warnings().empty());
+}
+
+TEST(RbacModelTest, AggregationSourcesListWhatEachSelectorPicked) {
+  const Policy policy = testing::compile_yaml(kAggregation);
+  auto names = [&](std::string_view role) {
+    std::vector<std::string> out;
+    for (const AggregationSource& source :
+         policy.aggregation_sources(policy.find_role(RoleKind::kClusterRole, "", role)))
+      out.push_back(fmt::format("{}:{}", source.selector, policy.roles()[source.role].name));
+    return out;
+  };
+  EXPECT_EQ(names("top"), (std::vector<std::string>{"0:a-source", "0:mid"}));
+  EXPECT_EQ(names("mid"), (std::vector<std::string>{"0:a-source", "0:b-source"}));
+  EXPECT_TRUE(names("b-source").empty());
+  EXPECT_TRUE(policy.aggregation_settled());
+}
+
+TEST(RbacModelTest, AggregationListsAreBoundedAndSaySo) {
+  // 2,100 roles selecting everything among 4,200: 8.8 million picks, past the listing limit.
+  std::string json = R"({"apiVersion":"v1","kind":"List","items":[)";
+  for (int i = 0; i < 2100; ++i) {
+    json += fmt::format(
+        R"({}{{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{{"name":"agg{}"}},"aggregationRule":{{"clusterRoleSelectors":[{{}}]}}}},)"
+        R"({{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{{"name":"r{}"}},"rules":[{{"apiGroups":[""],"resources":["r{}"],"verbs":["get"]}}]}})",
+        i == 0 ? "" : ",", i, i, i);
+  }
+  json += "]}";
+  const Policy policy = testing::compile_yaml(json);
+  EXPECT_FALSE(policy.aggregation_settled());
+  ASSERT_FALSE(policy.warnings().empty());
+  EXPECT_NE(policy.warnings().front().message.find("did not settle within the limits"),
+            std::string::npos);
 }
 
 TEST(RbacModelTest, PartialDumpKeepsMaterializedRulesAndDriftIsReported) {

@@ -2,6 +2,7 @@
 // objects from a List and from YAML, aws-auth, an access entry and describe-cluster JSON. The
 // K8S-RBAC and EKS-CM/EKS-AE findings land at their objects' positions and go through the same
 // exceptions as every other finding.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -167,6 +168,72 @@ TEST(ScannerClusterTest, RunsWorkloadIdentityChecksOnRolesAndAssociations) {
   }
   EXPECT_GT(irsa, 0u);
   EXPECT_GT(pod_identity, 0u);
+}
+
+}  // namespace
+}  // namespace eksguard::scan
+
+namespace eksguard::scan {
+namespace {
+
+// K8S-RBAC-019 next to EKS-POD-001/002: each object gets its own finding, and the
+// ServiceAccount's ignore annotation suppresses 019 there only.
+constexpr std::string_view kDefaultAccountInUse = R"(apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: default
+  namespace: dev
+  annotations: {eksguard.io/ignore: K8S-RBAC-019}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: dev}
+spec:
+  containers: [{name: app, image: nginx}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: sa-view, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: default}]
+)";
+
+TEST(ScannerClusterTest, DefaultServiceAccountFindingsSplitBetweenPodAndAccount) {
+  const report::ScanResult result =
+      Scanner(ScanOptions{}).scan_text(kDefaultAccountInUse, "sa.yaml");
+  EXPECT_TRUE(result.errors.empty());
+  auto on = [&](std::string_view id, std::string_view kind) {
+    std::vector<const Finding*> out;
+    for (const Finding& f : result.findings)
+      if (f.info().id == id && f.resource().kind == kind) out.push_back(&f);
+    return out;
+  };
+  ASSERT_EQ(on("EKS-POD-001", "Pod").size(), 1u);
+  ASSERT_EQ(on("EKS-POD-002", "Pod").size(), 1u);
+  const auto account = on("K8S-RBAC-019", "ServiceAccount");
+  ASSERT_EQ(account.size(), 1u);
+  EXPECT_TRUE(account[0]->suppressed);
+  EXPECT_EQ(account[0]->position.line, 1u);
+  const auto binding = on("K8S-RBAC-019", "RoleBinding");
+  ASSERT_EQ(binding.size(), 1u);
+  EXPECT_FALSE(binding[0]->suppressed);
+  EXPECT_EQ(binding[0]->file(), "sa.yaml");
+  EXPECT_EQ(binding[0]->position.line, 14u);
+  EXPECT_EQ(binding[0]->path, "subjects[0]");
+  EXPECT_NE(binding[0]->message.find("Pod p"), std::string::npos) << binding[0]->message;
+  EXPECT_EQ(on("K8S-RBAC-019", "Pod").size(), 0u);
+}
+
+TEST(ScannerClusterTest, DefaultAccountThatDisablesAutomountQuietsPodsAnd019) {
+  std::string text(kDefaultAccountInUse);
+  text.insert(text.find("---"), "automountServiceAccountToken: false\n");
+  const report::ScanResult result = Scanner(ScanOptions{}).scan_text(text, "sa.yaml");
+  std::vector<std::string> ids;
+  for (const Finding& f : result.findings)
+    if (f.info().id == "EKS-POD-001" || f.info().id == "K8S-RBAC-019")
+      ids.push_back(fmt::format("{} {}", f.info().id, f.resource().kind));
+  // The binding still grants the default account rights; nothing mounts its token.
+  EXPECT_EQ(ids, std::vector<std::string>{"K8S-RBAC-019 RoleBinding"});
 }
 
 }  // namespace

@@ -154,6 +154,7 @@ TEST(ConfigTest, ReadsEveryField) {
 failOn: none
 allowedRegistries: [a.example.com, b.example.com]
 systemComponents: enforce
+rbac: {rolesPerSubject: 6, subjectsPerNamespace: 12}
 )",
                              "cfg.yaml");
   ASSERT_TRUE(config.has_value()) << config.error().message;
@@ -163,6 +164,20 @@ systemComponents: enforce
   EXPECT_FALSE(config->fail_on->enabled);
   EXPECT_EQ(config->allowed_registries.size(), 2u);
   EXPECT_EQ(config->enforce_system_components, true);
+  EXPECT_EQ(config->rbac_roles_per_subject, 6u);
+  EXPECT_EQ(config->rbac_subjects_per_namespace, 12u);
+}
+
+TEST(ConfigTest, RbacThresholdsAreWholeNumbers) {
+  for (std::string_view bad :
+       {"rbac: {rolesPerSubject: 0}\n", "rbac: {rolesPerSubject: 2.5}\n",
+        "rbac: {subjectsPerNamespace: \"5\"}\n", "rbac: {manyRoles: 3}\n", "rbac: 4\n"}) {
+    auto config = parse_config(bad, "cfg.yaml");
+    ASSERT_FALSE(config.has_value()) << bad;
+    EXPECT_NE(config.error().message.find("cfg.yaml:1:"), std::string::npos)
+        << config.error().message;
+    EXPECT_NE(config.error().message.find("rbac"), std::string::npos) << config.error().message;
+  }
 }
 
 TEST(WildcardTest, Matches) {

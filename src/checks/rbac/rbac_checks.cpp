@@ -1,5 +1,6 @@
-// K8S-RBAC checks: risky permissions probed with RBAC's own rule matching (rbac::rule_allows),
-// so `*`, `*/exec` and resourceNames mean here what they mean to the API server.
+// K8S-RBAC checks (019 is in service_accounts.cpp): risky permissions probed with RBAC's own rule
+// matching (rbac::rule_allows), so `*`, `*/exec` and resourceNames mean here what they mean to the
+// API server.
 #include "checks/rbac/rbac_checks.h"
 
 #include <fmt/format.h>
@@ -10,7 +11,9 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <unordered_set>
 
+#include "checks/rbac/describe.h"
 #include "rbac/authorizer.h"
 
 namespace eksguard::rbac_checks {
@@ -20,7 +23,6 @@ using rbac::Binding;
 using rbac::PolicyRule;
 using rbac::Role;
 
-constexpr std::string_view kRbacApiVersion = "rbac.authorization.k8s.io/v1";
 constexpr std::string_view kKubeSystem = "kube-system";
 // A probe subresource standing for every subresource the rule names (`userextras/<key>`: the
 // keys are open-ended, and RBAC has no `resource/*` wildcard).
@@ -165,32 +167,14 @@ bool is_superuser_rule(const PolicyRule& rule) {
          contains(rule.resources, "*");
 }
 
-std::string describe_subject(const Binding& binding, const rbac::Subject& subject) {
-  if (subject.kind == rbac::SubjectKind::kServiceAccount)
-    return fmt::format("ServiceAccount {}/{}", rbac::Policy::subject_namespace(binding, subject),
-                       subject.name);
-  return fmt::format("{} {}", rbac::to_string(subject.kind), subject.name);
-}
-
-std::string describe_binding(const Binding& binding) {
-  return binding.kind == rbac::BindingKind::kRoleBinding
-             ? fmt::format("RoleBinding {}/{}", binding.namespace_, binding.name)
-             : fmt::format("ClusterRoleBinding {}", binding.name);
-}
-
-// What finding sites need: the subject object and its position.
-SubjectPtr subject_of(const rbac::Policy& policy, std::string_view kind,
-                      const std::string& namespace_, const std::string& name,
-                      const rbac::Origin& origin) {
-  return std::make_shared<const Subject>(
-      Subject{k8s::ObjectRef{std::string(kRbacApiVersion), std::string(kind), namespace_, name},
-              policy.files()[origin.file]});
-}
-
 class Checker {
  public:
-  Checker(const rbac::Policy& policy, std::vector<Finding>& out)
-      : policy_(policy), out_(out), bindings_of_role_(policy.roles().size()) {
+  Checker(const rbac::Policy& policy, const Options& options, std::vector<Finding>& out)
+      : policy_(policy),
+        options_(options),
+        out_(out),
+        bindings_of_role_(policy.roles().size()),
+        rights_cache_(policy.roles().size()) {
     for (uint32_t b = 0; b < policy.bindings().size(); ++b)
       if (const uint32_t role = policy.role_of(b); role != rbac::kNone)
         bindings_of_role_[role].push_back(b);
@@ -200,6 +184,8 @@ class Checker {
     for (uint32_t r = 0; r < policy_.roles().size(); ++r) check_role(r);
     for (uint32_t b = 0; b < policy_.bindings().size(); ++b) check_binding(b);
     check_many_roles();
+    check_crowded_namespaces();
+    check_platform_aggregations();
   }
 
  private:
@@ -247,9 +233,9 @@ class Checker {
            });
   }
 
-  // The first rule of `role` allowing a probe of each set; nullopt unless every set is met.
-  std::optional<std::vector<size_t>> match(uint32_t role, const Risk& risk) const {
-    const auto& rules = policy_.rules_of(role);
+  // The first rule allowing a probe of each set; nullopt unless every set is met.
+  static std::optional<std::vector<size_t>> match(std::span<const PolicyRule> rules,
+                                                  const Risk& risk) {
     std::vector<size_t> found;
     for (const auto& probes : risk.all_of) {
       std::optional<size_t> hit;
@@ -273,19 +259,7 @@ class Checker {
 
   Finding& emit(CheckId check, const SubjectPtr& subject, const rbac::Origin& origin,
                 std::string path, std::string message) {
-    Finding& finding = out_.emplace_back(check, subject);
-    finding.position = doc::Position{origin.line, origin.column};
-    finding.path = std::move(path);
-    finding.message = std::move(message);
-    return finding;
-  }
-
-  SubjectPtr role_subject(const Role& role) const {
-    return subject_of(policy_, rbac::to_string(role.kind), role.namespace_, role.name, role.origin);
-  }
-  SubjectPtr binding_subject(const Binding& binding) const {
-    return subject_of(policy_, rbac::to_string(binding.kind), binding.namespace_, binding.name,
-                      binding.origin);
+    return emit_at(out_, check, subject, origin, std::move(path), std::move(message));
   }
 
   void check_role(uint32_t index) {
@@ -293,7 +267,7 @@ class Checker {
     if (role.platform) return;  // reported where custom bindings hand it out
     SubjectPtr subject;
     auto about = [&]() -> const SubjectPtr& {
-      if (!subject) subject = role_subject(role);
+      if (!subject) subject = role_subject(policy_, role);
       return subject;
     };
     const std::string label = fmt::format("{} \"{}\"", rbac::to_string(role.kind), role.name);
@@ -315,10 +289,11 @@ class Checker {
                        grantees_text()));
     }
     if (role.kind == rbac::RoleKind::kClusterRole) check_aggregation_labels(role, about);
+    if (role.aggregation) check_aggregation_rule(index, about);
     if (superuser(index)) return;  // K8S-RBAC-001 on its cluster-wide bindings says it all
     for (const Risk& risk : risks()) {
       if (risk.kube_system_only && !reaches_kube_system(index, nullptr)) continue;
-      const auto rules_hit = match(index, risk);
+      const auto rules_hit = match(policy_.rules_of(index), risk);
       if (!rules_hit) continue;
       Finding& finding =
           emit(risk.check, about(), role.origin, fmt::format("rules[{}]", rules_hit->front()),
@@ -346,7 +321,7 @@ class Checker {
     const Binding& binding = policy_.bindings()[index];
     SubjectPtr subject;
     auto about = [&]() -> const SubjectPtr& {
-      if (!subject) subject = binding_subject(binding);
+      if (!subject) subject = binding_subject(policy_, binding);
       return subject;
     };
     check_anonymous(binding, about);
@@ -383,7 +358,7 @@ class Checker {
     if (!target.platform || superuser(role)) return;  // custom roles are reported on the role
     for (const Risk& risk : risks()) {
       if (risk.kube_system_only && !reaches_kube_system(role, &binding)) continue;
-      const auto rules_hit = match(role, risk);
+      const auto rules_hit = match(policy_.rules_of(role), risk);
       if (!rules_hit) continue;
       Finding& finding = emit(
           risk.check, about(), binding.origin, "roleRef",
@@ -438,9 +413,8 @@ class Checker {
     }
   }
 
-  // krane's threshold: a subject holding four or more roles.
+  // krane's first threshold (configurable): a subject holding many roles.
   void check_many_roles() {
-    constexpr size_t kThreshold = 4;
     std::map<std::string, std::pair<uint32_t, std::vector<std::string>>> roles_by_subject;
     for (uint32_t b = 0; b < policy_.bindings().size(); ++b) {
       const Binding& binding = policy_.bindings()[b];
@@ -456,17 +430,157 @@ class Checker {
       }
     }
     for (const auto& [who, entry] : roles_by_subject) {
-      if (entry.second.size() < kThreshold) continue;
+      if (entry.second.size() < options_.roles_per_subject) continue;
       const Binding& first = policy_.bindings()[entry.first];
-      emit(CheckId::kRbacManyRoles, binding_subject(first), first.origin, "subjects",
+      emit(CheckId::kRbacManyRoles, binding_subject(policy_, first), first.origin, "subjects",
            fmt::format("{} is bound to {} roles ({})", who, entry.second.size(),
                        fmt::join(entry.second, ", ")));
     }
   }
 
+  // krane's second threshold (configurable): a namespace whose RoleBindings name many subjects.
+  // Reported on the namespace's first custom RoleBinding (Namespaces are rarely in the inputs).
+  void check_crowded_namespaces() {
+    for (const std::string& namespace_ : policy_.binding_namespaces()) {
+      const Binding* first = nullptr;
+      std::vector<std::string> subjects;  // in order of appearance
+      std::unordered_set<std::string> distinct;
+      for (uint32_t b : policy_.namespace_bindings(namespace_)) {
+        const Binding& binding = policy_.bindings()[b];
+        if (binding.platform) continue;
+        if (first == nullptr) first = &binding;
+        for (const rbac::Subject& s : binding.subjects) {
+          std::string who = describe_subject(binding, s);
+          if (distinct.insert(who).second) subjects.push_back(std::move(who));
+        }
+      }
+      if (first == nullptr || subjects.size() < options_.subjects_per_namespace) continue;
+      emit(CheckId::kRbacManyRoles, binding_subject(policy_, *first), first->origin, "subjects",
+           fmt::format("namespace {}: its RoleBindings name {} subjects ({})", namespace_,
+                       subjects.size(), shortened(subjects, 10)));
+    }
+  }
+
+  // What a selector picks beyond roles labelled on purpose: "" when it needs a label value.
+  static std::string broad_selector(const rbac::LabelSelector& selector) {
+    using Op = rbac::LabelRequirement::Op;
+    std::vector<std::string_view> exists;
+    for (const rbac::LabelRequirement& r : selector.requirements) {
+      if (r.op == Op::kIn) return {};
+      if (r.op == Op::kExists) exists.push_back(r.key);
+    }
+    if (selector.requirements.empty())
+      return "is empty, so it selects every ClusterRole (cluster-admin included)";
+    if (!exists.empty())
+      return fmt::format("selects every ClusterRole carrying the label key {}, whatever its value",
+                         fmt::join(exists, ", "));
+    return "only excludes labels (NotIn, DoesNotExist), so it selects every ClusterRole without "
+           "them (cluster-admin included)";
+  }
+
+  // rights_of a role's rules, computed once per role (many aggregations may pick it).
+  const std::vector<std::string_view>& cached_rights(uint32_t role) {
+    auto& slot = rights_cache_[role];
+    if (!slot) slot = rights_of(policy_.rules_of(role));
+    return *slot;
+  }
+
+  // The risky things a set of rules can do ("read secrets", ...), in risks() order.
+  static std::vector<std::string_view> rights_of(std::span<const PolicyRule> rules) {
+    if (std::any_of(rules.begin(), rules.end(), is_superuser_rule))
+      return {"do anything (every verb on every resource)"};
+    std::vector<std::string_view> rights;
+    for (const Risk& risk : risks())
+      if (match(rules, risk)) rights.push_back(risk.what);
+    return rights;
+  }
+
+  // K8S-RBAC-016 on a custom aggregated ClusterRole: selectors so broad that any ClusterRole
+  // lands in it, and which ClusterRoles of the inputs it pulls in with the rights they add.
+  template <typename About>
+  void check_aggregation_rule(uint32_t index, About&& about) {
+    const Role& role = policy_.roles()[index];
+    if (policy_.find_role(role.kind, role.namespace_, role.name) != index) return;  // replaced
+    const auto sources = policy_.aggregation_sources(index);
+    const std::vector<rbac::LabelSelector>& selectors = *role.aggregation;
+    for (size_t i = 0; i < selectors.size(); ++i) {
+      const std::string why = broad_selector(selectors[i]);
+      if (why.empty()) continue;
+      const auto picked =
+          std::count_if(sources.begin(), sources.end(),
+                        [&](const rbac::AggregationSource& s) { return s.selector == i; });
+      emit(CheckId::kRbacAggregationInjection, about(), role.origin,
+           fmt::format("aggregationRule.clusterRoleSelectors[{}]", i),
+           fmt::format("ClusterRole \"{}\" aggregationRule.clusterRoleSelectors[{}] {}: it picks "
+                       "{} of the {} ClusterRoles in the inputs, and whoever can create or label "
+                       "a ClusterRole adds its rules to \"{}\"; {}",
+                       role.name, i, why, picked, policy_.count(rbac::RoleKind::kClusterRole),
+                       role.name, bound_to(index)))
+          .severity = Severity::kHigh;
+    }
+    constexpr size_t kShown = 5;
+    std::vector<std::string> pulled;  // the first kShown, described
+    std::unordered_set<uint32_t> seen;
+    bool dangerous = false;
+    for (const rbac::AggregationSource& source : sources) {
+      if (!seen.insert(source.role).second) continue;
+      const auto& rights = cached_rights(source.role);
+      dangerous = dangerous || !rights.empty();
+      if (pulled.size() < kShown)
+        pulled.push_back(fmt::format("\"{}\" (clusterRoleSelectors[{}]{}{})",
+                                     policy_.roles()[source.role].name, source.selector,
+                                     rights.empty() ? "" : "; can ", fmt::join(rights, ", ")));
+    }
+    if (seen.size() > kShown) pulled.push_back(fmt::format("and {} more", seen.size() - kShown));
+    const bool bound = !bindings_of_role_[index].empty();
+    const std::string message =
+        pulled.empty()
+            ? fmt::format(
+                  "ClusterRole \"{}\" has an aggregationRule that picks none of the "
+                  "ClusterRoles in the inputs: its rules are whatever ClusterRoles with "
+                  "matching labels bring, so whoever can create one grants through it; {}",
+                  role.name, bound_to(index))
+            : fmt::format("ClusterRole \"{}\" aggregates the rules of {}: {}; {}", role.name,
+                          seen.size() == 1 ? std::string("1 ClusterRole")
+                                           : fmt::format("{} ClusterRoles", seen.size()),
+                          fmt::join(pulled, ", "), bound_to(index));
+    emit(CheckId::kRbacAggregationInjection, about(), role.origin, "aggregationRule",
+         policy_.aggregation_settled()
+             ? message
+             : message + " (partial: the aggregation stopped at its work limit)")
+        .severity = dangerous && bound ? Severity::kHigh
+                    : dangerous        ? Severity::kMedium
+                                       : Severity::kLow;
+  }
+
+  // A custom ClusterRole that a platform aggregationRule (other than admin/edit/view, whose
+  // labels check_aggregation_labels reports) picks up through its labels.
+  void check_platform_aggregations() {
+    for (uint32_t index = 0; index < policy_.roles().size(); ++index) {
+      const Role& aggregator = policy_.roles()[index];
+      if (!aggregator.platform || aggregator.name == "admin" || aggregator.name == "edit" ||
+          aggregator.name == "view")
+        continue;
+      std::unordered_set<uint32_t> reported;
+      for (const rbac::AggregationSource& source : policy_.aggregation_sources(index)) {
+        const Role& role = policy_.roles()[source.role];
+        if (role.platform || !reported.insert(source.role).second) continue;
+        emit(CheckId::kRbacAggregationInjection, role_subject(policy_, role), role.origin,
+             "metadata.labels",
+             fmt::format("ClusterRole \"{}\" carries labels that ClusterRole \"{}\" "
+                         "aggregationRule.clusterRoleSelectors[{}] selects, so its rules are "
+                         "added to \"{}\"; \"{}\" is {}",
+                         role.name, aggregator.name, source.selector, aggregator.name,
+                         aggregator.name, bound_to(index)));
+      }
+    }
+  }
+
   const rbac::Policy& policy_;
+  const Options& options_;
   std::vector<Finding>& out_;
   std::vector<std::vector<uint32_t>> bindings_of_role_;
+  std::vector<std::optional<std::vector<std::string_view>>> rights_cache_;  // by role
 };
 
 void sort_unique(std::vector<std::string>& names) {
@@ -476,8 +590,8 @@ void sort_unique(std::vector<std::string>& names) {
 
 }  // namespace
 
-void check_rbac(const rbac::Policy& policy, std::vector<Finding>& out) {
-  Checker(policy, out).run();
+void check_rbac(const rbac::Policy& policy, std::vector<Finding>& out, const Options& options) {
+  Checker(policy, options, out).run();
 }
 
 std::vector<std::string> bound_groups(const rbac::Policy& policy) {

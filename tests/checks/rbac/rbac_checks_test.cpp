@@ -301,9 +301,10 @@ subjects:
   EXPECT_EQ(count(run(bound_role("''", "configmaps", "get")), "K8S-RBAC-017"), 0u);
 }
 
-TEST(RbacChecksTest, ManyRolesForOneSubjectIsInformational) {
+// `count` ClusterRoleBindings b0, b1, … of ClusterRoles role0, role1, … to User alice.
+std::string roles_for_alice(int count) {
   std::string yaml;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < count; ++i) {
     yaml += fmt::format(R"(---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -314,12 +315,228 @@ subjects:
 )",
                         i);
   }
+  return yaml;
+}
+
+TEST(RbacChecksTest, ManyRolesForOneSubjectIsInformational) {
+  std::string yaml = roles_for_alice(4);
   auto findings = run(yaml);
   ASSERT_EQ(count(findings, "K8S-RBAC-020"), 1u);
   EXPECT_EQ(first(findings, "K8S-RBAC-020")->resource().name, "b0");
   EXPECT_EQ(first(findings, "K8S-RBAC-020")->severity, Severity::kInfo);
   yaml.resize(yaml.rfind("---"));
   EXPECT_EQ(count(run(yaml), "K8S-RBAC-020"), 0u);
+}
+
+TEST(RbacChecksTest, ManyRolesThresholdIsConfigurable) {
+  const rbac::Policy policy = rbac::testing::compile_yaml(roles_for_alice(2));
+  std::vector<Finding> findings;
+  check_rbac(policy, findings, Options{.roles_per_subject = 2});
+  EXPECT_EQ(count(findings, "K8S-RBAC-020"), 1u);
+}
+
+// RoleBindings in `dev`, each naming `per_binding` distinct users.
+std::string namespace_bindings(int bindings, int per_binding, std::string_view ns = "dev",
+                               std::string_view prefix = "rb") {
+  std::string yaml;
+  for (int b = 0; b < bindings; ++b) {
+    yaml += fmt::format(R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: {2}{0}, namespace: {1}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}}
+subjects:
+)",
+                        b, ns, prefix);
+    for (int u = 0; u < per_binding; ++u)
+      yaml += fmt::format(
+          "- {{apiGroup: rbac.authorization.k8s.io, kind: User, name: user{}-{}}}\n", b, u);
+  }
+  return yaml;
+}
+
+TEST(RbacChecksTest, NamespaceWithManySubjectsIsInformational) {
+  // Subjects are counted once: user0-0..2 and user0-0..1 are three distinct subjects.
+  auto findings = run(namespace_bindings(1, 3) + namespace_bindings(1, 2, "dev", "again"));
+  EXPECT_EQ(count(findings, "K8S-RBAC-020"), 0u);
+
+  findings = run(namespace_bindings(5, 1));
+  ASSERT_EQ(count(findings, "K8S-RBAC-020"), 1u);
+  const Finding* f = first(findings, "K8S-RBAC-020");
+  EXPECT_EQ(f->resource().kind, "RoleBinding");
+  EXPECT_EQ(f->resource().name, "rb0");
+  EXPECT_EQ(f->position.line, 2u);
+  EXPECT_EQ(f->path, "subjects");
+  EXPECT_EQ(f->severity, Severity::kInfo);
+  EXPECT_NE(f->message.find("namespace dev: its RoleBindings name 5 subjects (User user0-0, "),
+            std::string::npos)
+      << f->message;
+
+  EXPECT_EQ(count(run(namespace_bindings(4, 1)), "K8S-RBAC-020"), 0u);
+  // Spread over two namespaces: neither reaches five.
+  EXPECT_EQ(count(run(namespace_bindings(3, 1) + namespace_bindings(2, 1, "prod")), "K8S-RBAC-020"),
+            0u);
+
+  const rbac::Policy policy = rbac::testing::compile_yaml(namespace_bindings(4, 1));
+  std::vector<Finding> configured;
+  check_rbac(policy, configured, Options{.subjects_per_namespace = 4});
+  EXPECT_EQ(count(configured, "K8S-RBAC-020"), 1u);
+}
+
+// A custom ClusterRole `gather` aggregating with `selector`, bound cluster-wide to Group
+// `everyone-here`, and ClusterRoles `secrets` (labelled tier: ops) and `pods` (labelled
+// tier: dev) it may pick.
+std::string labelled_role(std::string_view name, std::string_view tier, std::string_view verbs) {
+  return fmt::format(R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {0}
+  labels: {{tier: {1}}}
+rules:
+- {{apiGroups: [""], resources: [{0}], verbs: [{2}]}}
+)",
+                     name, tier, verbs);
+}
+
+std::string aggregation(std::string_view selector, bool bound = true) {
+  std::string yaml = fmt::format(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {{name: gather}}
+aggregationRule:
+  clusterRoleSelectors:
+  - {}
+rules: []
+)",
+                                 selector);
+  yaml += labelled_role("secrets", "ops", "get, list") + labelled_role("pods", "dev", "get");
+  if (bound)
+    yaml += R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: gather-all}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: gather}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: everyone-here}
+)";
+  return yaml;
+}
+
+std::vector<const Finding*> all_of(const std::vector<Finding>& findings, std::string_view id) {
+  std::vector<const Finding*> out;
+  for (const Finding& f : findings)
+    if (f.info().id == id) out.push_back(&f);
+  return out;
+}
+
+TEST(RbacChecksTest, AggregationRuleNamesWhatItPullsIn) {
+  const auto findings = run(aggregation("{matchLabels: {tier: ops}}"));
+  const auto agg = all_of(findings, "K8S-RBAC-016");
+  ASSERT_EQ(agg.size(), 1u);
+  EXPECT_EQ(agg[0]->resource().name, "gather");
+  EXPECT_EQ(agg[0]->path, "aggregationRule");
+  EXPECT_EQ(agg[0]->position.line, 1u);
+  EXPECT_EQ(agg[0]->severity, Severity::kHigh);  // secrets pulled into a bound role
+  EXPECT_NE(agg[0]->message.find("aggregates the rules of 1 ClusterRole: \"secrets\" "
+                                 "(clusterRoleSelectors[0]; can read secrets)"),
+            std::string::npos)
+      << agg[0]->message;
+  EXPECT_NE(agg[0]->message.find("Group everyone-here through ClusterRoleBinding gather-all"),
+            std::string::npos);
+  // The aggregated rules are the role's own: K8S-RBAC-003 reports them on it too.
+  EXPECT_EQ(first(findings, "K8S-RBAC-003")->resource().name, "gather");
+  ASSERT_EQ(all_of(findings, "K8S-RBAC-003").size(), 2u);  // on gather and on secrets
+}
+
+TEST(RbacChecksTest, AggregationRuleSeverityFollowsRightsAndBindings) {
+  auto severity = [](const std::string& yaml) {
+    const auto findings = run(yaml);
+    const auto agg = all_of(findings, "K8S-RBAC-016");
+    EXPECT_EQ(agg.size(), 1u);
+    return agg.empty() ? Severity::kInfo : agg[0]->severity;
+  };
+  EXPECT_EQ(severity(aggregation("{matchLabels: {tier: ops}}", false)), Severity::kMedium);
+  EXPECT_EQ(severity(aggregation("{matchLabels: {tier: dev}}")), Severity::kLow);
+  const auto none = run(aggregation("{matchLabels: {tier: qa}}"));
+  ASSERT_EQ(count(none, "K8S-RBAC-016"), 1u);
+  EXPECT_NE(first(none, "K8S-RBAC-016")->message.find("picks none of the ClusterRoles"),
+            std::string::npos);
+}
+
+TEST(RbacChecksTest, MatchExpressionsSelectLikeTheController) {
+  const auto in =
+      run(aggregation("{matchExpressions: [{key: tier, operator: In, values: [ops, qa]}]}"));
+  EXPECT_NE(first(in, "K8S-RBAC-016")->message.find("1 ClusterRole: \"secrets\""),
+            std::string::npos);
+  const auto not_in = run(aggregation(
+      "{matchExpressions: [{key: tier, operator: Exists}, {key: tier, operator: NotIn, values: "
+      "[ops]}]}"));
+  // Exists with NotIn and no In: broad, and it picks `pods` only.
+  const auto agg = all_of(not_in, "K8S-RBAC-016");
+  ASSERT_EQ(agg.size(), 2u);
+  const auto broad = std::find_if(agg.begin(), agg.end(), [](const Finding* f) {
+    return f->path == "aggregationRule.clusterRoleSelectors[0]";
+  });
+  ASSERT_NE(broad, agg.end());
+  EXPECT_NE((*broad)->message.find("carrying the label key tier, whatever its value: it picks 1 "
+                                   "of the 3 ClusterRoles"),
+            std::string::npos)
+      << (*broad)->message;
+}
+
+TEST(RbacChecksTest, BroadSelectorsAreHigh) {
+  for (std::string_view selector :
+       {"{}", "{matchExpressions: [{key: tier, operator: Exists}]}",
+        "{matchExpressions: [{key: locked, operator: DoesNotExist}]}"}) {
+    const auto findings = run(aggregation(selector));
+    const auto agg = all_of(findings, "K8S-RBAC-016");
+    const auto broad = std::find_if(agg.begin(), agg.end(), [](const Finding* f) {
+      return f->path == "aggregationRule.clusterRoleSelectors[0]";
+    });
+    ASSERT_NE(broad, agg.end()) << selector;
+    EXPECT_EQ((*broad)->severity, Severity::kHigh);
+    EXPECT_NE((*broad)->message.find("picks 2 of the 3 ClusterRoles"), std::string::npos)
+        << (*broad)->message;
+    EXPECT_NE((*broad)->message.find("whoever can create or label a ClusterRole adds its rules"),
+              std::string::npos);
+  }
+  // A selector on a label value is not broad.
+  const auto narrow = run(aggregation("{matchLabels: {tier: ops}}"));
+  for (const Finding* f : all_of(narrow, "K8S-RBAC-016"))
+    EXPECT_EQ(f->path, "aggregationRule") << f->message;
+}
+
+TEST(RbacChecksTest, CustomRolePickedByAPlatformAggregationIsReportedOnItsLabels) {
+  const std::string yaml = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:aggregate-monitoring
+  annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
+aggregationRule:
+  clusterRoleSelectors: [{matchLabels: {example.com/aggregate-to-monitoring: "true"}}]
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: sneaky
+  labels: {example.com/aggregate-to-monitoring: "true"}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get]}
+)";
+  const auto findings = run(yaml);
+  ASSERT_EQ(count(findings, "K8S-RBAC-016"), 1u);
+  const Finding* f = first(findings, "K8S-RBAC-016");
+  EXPECT_EQ(f->resource().name, "sneaky");
+  EXPECT_EQ(f->path, "metadata.labels");
+  EXPECT_EQ(f->position.line, 10u);
+  EXPECT_NE(f->message.find("ClusterRole \"system:aggregate-monitoring\" "
+                            "aggregationRule.clusterRoleSelectors[0] selects"),
+            std::string::npos)
+      << f->message;
+  std::string unlabelled = yaml;
+  unlabelled.replace(unlabelled.rfind("\"true\"}"), 7, "\"no\"}");
+  EXPECT_EQ(count(run(unlabelled), "K8S-RBAC-016"), 0u);
 }
 
 TEST(RbacChecksTest, GroupsForIdentityChecks) {
