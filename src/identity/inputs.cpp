@@ -220,17 +220,11 @@ void IdentityCollector::set_cluster(ClusterAccess&& cluster) {
 
 void IdentityCollector::read_bootstrap_flag(const doc::Node& config, std::string_view path,
                                             std::string_view file, ClusterAccess& access) {
-  const doc::Node* bootstrap = config.get("bootstrapClusterCreatorAdminPermissions");
+  constexpr std::string_view kKey = "bootstrapClusterCreatorAdminPermissions";
+  const doc::Node* bootstrap = config.get(kKey);
   if (bootstrap == nullptr || bootstrap->is_null()) return;
-  access.bootstrap_origin =
-      origin_of(file, *bootstrap, fmt::format("{}.bootstrapClusterCreatorAdminPermissions", path));
-  if (bootstrap->is_bool()) {
-    access.bootstrap_admin = bootstrap->as_bool();
-  } else {
-    error(file, *bootstrap,
-          fmt::format("{}.bootstrapClusterCreatorAdminPermissions is {}, expected a boolean", path,
-                      doc::describe(bootstrap->kind(), true)));
-  }
+  access.bootstrap_origin = origin_of(file, *bootstrap, fmt::format("{}.{}", path, kKey));
+  access.bootstrap_admin = bool_member(config, kKey, path, file);
 }
 
 // eksctl's ClusterConfig: its accessConfig is the cluster's access configuration as eksctl
@@ -393,15 +387,7 @@ void IdentityCollector::read_association(const doc::Node& node, std::string_view
   association.role_origin = field_origin("roleArn");
   association.target_role_origin = field_origin("targetRoleArn");
   association.disable_tags_origin = field_origin("disableSessionTags");
-  if (const doc::Node* flag = node.get("disableSessionTags"); flag && !flag->is_null()) {
-    if (flag->is_bool()) {
-      association.disable_session_tags = flag->as_bool();
-    } else {
-      error(file, *flag,
-            fmt::format("{}.disableSessionTags is {}, expected a boolean", path,
-                        doc::describe(flag->kind(), true)));
-    }
-  }
+  association.disable_session_tags = bool_member(node, "disableSessionTags", path, file);
   if (association.namespace_.empty() || association.service_account.empty()) {
     error(file, node, fmt::format("{}: namespace or serviceAccount is missing", path));
     return;
@@ -468,6 +454,18 @@ void IdentityCollector::add_entry(AccessEntry&& entry) {
     entry.policies_listed = same->policies_listed;
   }
   *same = std::move(entry);
+}
+
+// A boolean member; absent or null reads as nullopt, another type is an input error.
+std::optional<bool> IdentityCollector::bool_member(const doc::Node& object, std::string_view key,
+                                                   std::string_view path, std::string_view file) {
+  const doc::Node* member = object.get(key);
+  if (member == nullptr || member->is_null()) return std::nullopt;
+  if (member->is_bool()) return member->as_bool();
+  error(file, *member,
+        fmt::format("{}.{} is {}, expected a boolean", path, key,
+                    doc::describe(member->kind(), true)));
+  return std::nullopt;
 }
 
 // A list of strings (kubernetesGroups, accessScope.namespaces); other items are input errors.

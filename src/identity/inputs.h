@@ -137,6 +137,8 @@ class IdentityCollector {
   void error(std::string_view file, const doc::Node& at, std::string message);
   std::string string_member(const doc::Node& object, std::string_view key, std::string_view path,
                             std::string_view file);
+  std::optional<bool> bool_member(const doc::Node& object, std::string_view key,
+                                  std::string_view path, std::string_view file);
   std::vector<std::string> string_list(const doc::Node& object, std::string_view key,
                                        std::string_view path, std::string_view file);
 

@@ -41,19 +41,6 @@ std::string describe_cluster(std::string_view mode, std::string_view bootstrap) 
                      mode, bootstrap);
 }
 
-constexpr std::string_view kAwsAuth = R"(apiVersion: v1
-kind: ConfigMap
-metadata: {name: aws-auth, namespace: kube-system}
-data:
-  mapRoles: |
-    - rolearn: arn:aws:iam::111122223333:role/node
-      username: system:node:{{EC2PrivateDNSName}}
-      groups: [system:bootstrappers, system:nodes]
-    - rolearn: arn:aws:iam::111122223333:role/Dev
-      username: dev:{{SessionName}}
-      groups: [developers]
-)";
-
 constexpr std::string_view kNodesOnly = R"(apiVersion: v1
 kind: ConfigMap
 metadata: {name: aws-auth, namespace: kube-system}
@@ -62,6 +49,12 @@ data:
     - rolearn: arn:aws:iam::111122223333:role/node
       username: system:node:{{EC2PrivateDNSName}}
       groups: [system:bootstrappers, system:nodes]
+)";
+// The node role and one for people (line 9).
+const std::string kAwsAuth =
+    std::string(kNodesOnly) + R"(    - rolearn: arn:aws:iam::111122223333:role/Dev
+      username: dev:{{SessionName}}
+      groups: [developers]
 )";
 
 TEST(IdentityAuthChecks, ConfigMapOnlyModeAtTheModeField) {
