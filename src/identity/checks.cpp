@@ -436,7 +436,7 @@ class AuthenticationChecks {
                                              "was disassociated (give --cluster-creator to tell)",
                                              admins, admins == 1 ? "y" : "ies",
                                              admins == 1 ? "has" : "have")
-                               : std::string(" unless it was disassociated since")));
+                               : std::string(", unless it was disassociated since")));
   }
 
   // The creator is known: its access entry tells whether the bootstrap admin is still there.
