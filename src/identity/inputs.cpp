@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "identity/arn.h"
 #include "k8s/list.h"
@@ -278,61 +279,57 @@ void IdentityCollector::read_eksctl_config(const k8s::Object& object) {
 void IdentityCollector::read_eksctl_entries(const doc::Node& list, std::string_view file,
                                             const std::string& path) {
   if (list.is_null()) return;
+  for_each_mapping(
+      list, file, path, "an access entry object",
+      [&](const doc::Node& item, const std::string& item_path) {
+        AccessEntry entry;
+        entry.principal_arn = string_member(item, "principalARN", item_path, file);
+        if (entry.principal_arn.empty()) {
+          error(file, item, fmt::format("{}: principalARN is missing", item_path));
+          return;
+        }
+        if (const std::string type = string_member(item, "type", item_path, file); !type.empty())
+          entry.type = type;
+        entry.username = string_member(item, "kubernetesUsername", item_path, file);
+        entry.kubernetes_groups = string_list(item, "kubernetesGroups", item_path, file);
+        entry.origin = origin_of(file, item, item_path);
+        entry.described = true;
+        entry.policies_listed = true;  // the config lists every association it creates
+        entry.from_eksctl = true;
+        if (const doc::Node* policies = item.get("accessPolicies");
+            policies != nullptr && !policies->is_null()) {
+          for_each_mapping(*policies, file, item_path + ".accessPolicies", "an object",
+                           [&](const doc::Node& policy, const std::string& policy_path) {
+                             if (auto association = read_policy_association(policy, "policyARN",
+                                                                            file, policy_path))
+                               entry.policies.push_back(std::move(*association));
+                           });
+        }
+        add_entry(std::move(entry));
+      });
+}
+
+// Calls `on_item` with each object of the array `list` (at `path`) and its path; a `list` that is
+// not an array, or an item that is not `item_what`, is an input error.
+void IdentityCollector::for_each_mapping(
+    const doc::Node& list, std::string_view file, const std::string& path,
+    std::string_view item_what,
+    const std::function<void(const doc::Node&, const std::string&)>& on_item) {
   if (!list.is_sequence()) {
     error(file, list,
-          fmt::format("{} is {}, expected an array of access entries", path,
-                      doc::describe(list.kind(), true)));
+          fmt::format("{} is {}, expected an array", path, doc::describe(list.kind(), true)));
     return;
   }
   size_t index = 0;
   for (const doc::Node* item : list.items()) {
     const std::string item_path = fmt::format("{}[{}]", path, index++);
-    if (!item->is_mapping()) {
+    if (item->is_mapping()) {
+      on_item(*item, item_path);
+    } else {
       error(file, *item,
-            fmt::format("{} is {}, expected an access entry object", item_path,
-                        doc::describe(item->kind(), true)));
-      continue;
+            fmt::format("{} is {}, expected {}", item_path, doc::describe(item->kind(), true),
+                        item_what));
     }
-    AccessEntry entry;
-    entry.principal_arn = string_member(*item, "principalARN", item_path, file);
-    if (entry.principal_arn.empty()) {
-      error(file, *item, fmt::format("{}: principalARN is missing", item_path));
-      continue;
-    }
-    if (const std::string type = string_member(*item, "type", item_path, file); !type.empty())
-      entry.type = type;
-    entry.username = string_member(*item, "kubernetesUsername", item_path, file);
-    entry.kubernetes_groups = string_list(*item, "kubernetesGroups", item_path, file);
-    entry.origin = origin_of(file, *item, item_path);
-    entry.described = true;
-    entry.policies_listed = true;  // the config lists every association it creates
-    entry.from_eksctl = true;
-    read_eksctl_policies(*item, file, item_path, entry);
-    add_entry(std::move(entry));
-  }
-}
-
-void IdentityCollector::read_eksctl_policies(const doc::Node& item, std::string_view file,
-                                             const std::string& path, AccessEntry& entry) {
-  const doc::Node* policies = item.get("accessPolicies");
-  if (policies == nullptr || policies->is_null()) return;
-  if (!policies->is_sequence()) {
-    error(file, *policies,
-          fmt::format("{}.accessPolicies is {}, expected an array", path,
-                      doc::describe(policies->kind(), true)));
-    return;
-  }
-  size_t index = 0;
-  for (const doc::Node* policy : policies->items()) {
-    const std::string policy_path = fmt::format("{}.accessPolicies[{}]", path, index++);
-    if (!policy->is_mapping()) {
-      error(file, *policy,
-            fmt::format("{} is {}, expected an object", policy_path,
-                        doc::describe(policy->kind(), true)));
-      continue;
-    }
-    if (auto association = read_policy_association(*policy, "policyARN", file, policy_path))
-      entry.policies.push_back(std::move(*association));
   }
 }
 
@@ -527,24 +524,11 @@ void IdentityCollector::read_policy_list(const doc::Node& root, std::string_view
           "policies these are");
     return;
   }
-  const doc::Node& policies = *root.get("associatedAccessPolicies");
-  if (!policies.is_sequence()) {
-    error(file, policies,
-          fmt::format("associatedAccessPolicies is {}, expected an array",
-                      doc::describe(policies.kind(), true)));
-    return;
-  }
-  size_t index = 0;
-  for (const doc::Node* item : policies.items()) {
-    const std::string path = fmt::format("associatedAccessPolicies[{}]", index++);
-    if (!item->is_mapping()) {
-      error(file, *item,
-            fmt::format("{} is {}, expected an object", path, doc::describe(item->kind(), true)));
-      continue;
-    }
-    if (auto association = read_policy_association(*item, "policyArn", file, path))
-      list.policies.push_back(std::move(*association));
-  }
+  for_each_mapping(*root.get("associatedAccessPolicies"), file, "associatedAccessPolicies",
+                   "an object", [&](const doc::Node& item, const std::string& path) {
+                     if (auto association = read_policy_association(item, "policyArn", file, path))
+                       list.policies.push_back(std::move(*association));
+                   });
   policy_lists_.push_back(std::move(list));
 }
 

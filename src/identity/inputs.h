@@ -6,6 +6,7 @@
 // themselves can go.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,8 +117,9 @@ class IdentityCollector {
                            ClusterAccess& access);
   void read_eksctl_config(const k8s::Object& object);
   void read_eksctl_entries(const doc::Node& list, std::string_view file, const std::string& path);
-  void read_eksctl_policies(const doc::Node& item, std::string_view file, const std::string& path,
-                            AccessEntry& entry);
+  void for_each_mapping(const doc::Node& list, std::string_view file, const std::string& path,
+                        std::string_view item_what,
+                        const std::function<void(const doc::Node&, const std::string&)>& on_item);
   std::optional<PolicyAssociation> read_policy_association(const doc::Node& item,
                                                            std::string_view arn_key,
                                                            std::string_view file,
