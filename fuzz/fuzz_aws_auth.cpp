@@ -1,6 +1,7 @@
 // libFuzzer target for the identity inputs: aws-auth parsing (sections parsed on their own,
-// positions mapped back into the file), access entry JSON, resolution, the EKS-CM/EKS-AE checks
-// and all three migration formats. The first byte picks how the rest is used: as a whole input
+// positions mapped back into the file), access entry and describe-cluster JSON, eksctl
+// ClusterConfig accessConfig, resolution, the EKS-CM/EKS-AE/EKS-AUTH checks (with and without a
+// known cluster creator) and all three migration formats. The first byte picks how the rest is used: as a whole input
 // file, or as the text of the mapRoles, mapUsers or mapAccounts block scalar of an aws-auth
 // ConfigMap. Invariants: every position lies inside the input, and the migration plan names
 // every item.
@@ -92,7 +93,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::vector<Finding> findings;
   identity::check_identity(inputs, {}, findings);
+  identity::IdentityCheckOptions with_creator;
+  with_creator.cluster_creator = "arn:aws:iam::111122223333:role/Admin";
+  identity::check_identity(inputs, with_creator, findings);
   for (const Finding& finding : findings) check_position(finding.position, lines);
+  (void)inputs.missing();
   const identity::Resolver resolver(inputs);
   (void)resolver.resolve("arn:aws:sts::111122223333:assumed-role/Admin/s@x");
   (void)resolver.principals_for_subject("Group", "system:masters");

@@ -412,6 +412,23 @@ constexpr std::array<CheckInfo, static_cast<size_t>(CheckId::kCount)> kChecks{{
    "Role trusted by both IRSA and Pod Identity", S::kInfo,
    "Pick one mechanism per role, so that one trust policy tells who can use it.",
    {"", "", "", kBpgIam}},
+  {CheckId::kEksAuthConfigMapOnly, "EKS-AUTH-001", "eks-identity",
+   "Cluster authenticates through the aws-auth ConfigMap only", S::kMedium,
+   "Switch the authentication mode to API_AND_CONFIG_MAP (aws eks update-cluster-config "
+   "--access-config authenticationMode=API_AND_CONFIG_MAP), move the mappings to access entries "
+   "(eksguard aws-auth migrate), then switch to API.",
+   {"", "", "4.1.7", kBpgIam}},
+  {CheckId::kEksAuthMigrationUnfinished, "EKS-AUTH-002", "eks-identity",
+   "Migration to access entries unfinished (aws-auth still maps principals)", S::kLow,
+   "Create access entries for the remaining aws-auth mappings (eksguard aws-auth migrate), remove "
+   "them from the ConfigMap, then switch the authentication mode to API.",
+   {"", "", "", kBpgIam}},
+  {CheckId::kEksAuthBootstrapAdmin, "EKS-AUTH-003", "eks-identity",
+   "Cluster creator keeps the bootstrap cluster-admin", S::kMedium,
+   "Create clusters with bootstrapClusterCreatorAdminPermissions: false and explicit access "
+   "entries, or disassociate AmazonEKSClusterAdminPolicy from the creator's access entry once "
+   "other administrators have access.",
+   {"", "", "", kBpgIam}},
 }};
 // clang-format on
 

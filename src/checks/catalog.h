@@ -110,6 +110,10 @@ enum class CheckId : uint16_t {
   kEksPodIdentityNoTagSession,   // EKS-PI-002
   kEksPodIdentityNoSessionTags,  // EKS-PI-003
   kEksPodIdentityDualTrust,      // EKS-PI-004
+  // The cluster's authentication configuration (describe-cluster or eksctl accessConfig).
+  kEksAuthConfigMapOnly,        // EKS-AUTH-001
+  kEksAuthMigrationUnfinished,  // EKS-AUTH-002
+  kEksAuthBootstrapAdmin,       // EKS-AUTH-003
   kCount
 };
 

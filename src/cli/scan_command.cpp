@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/app.h"
+#include "identity/arn.h"
 #include "k8s/image_ref.h"
 #include "scan/config.h"
 #include "scan/scanner.h"
@@ -57,6 +58,9 @@ ScanCommand::ScanCommand(CLI::App& app) {
   command_->add_option("--output,-o", output_path_, "Write the report to a file instead of stdout");
   command_->add_flag("--no-color", no_color_, "Never colour text output");
   command_->add_option("--threads", threads_, "Worker threads (default: one per core)");
+  command_->add_option("--cluster-creator", cluster_creator_,
+                       "ARN of the IAM principal that created the cluster (EKS-AUTH-003 then "
+                       "checks its access entry)");
 }
 
 int ScanCommand::execute() const {
@@ -126,6 +130,10 @@ int ScanCommand::execute() const {
       config.rbac_subjects_per_namespace.value_or(options.rbac.subjects_per_namespace);
   options.exceptions = std::move(config.exceptions);
   options.threads = threads_;
+  if (!cluster_creator_.empty() && !identity::parse_arn(cluster_creator_))
+    return usage_error(
+        fmt::format("--cluster-creator must be an IAM ARN, not `{}`", cluster_creator_));
+  options.cluster_creator = cluster_creator_;
 
   const scan::Scanner scanner(std::move(options));
   const report::ScanResult result = scanner.scan_paths(paths_);

@@ -29,6 +29,7 @@ class ScanCommand {
   std::string min_severity_ = "low";
   bool no_color_ = false;
   unsigned threads_ = 0;
+  std::string cluster_creator_;
 };
 
 }  // namespace eksguard::cli

@@ -5,6 +5,7 @@
 // The managed access policies and their Kubernetes equivalents are one data table.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -56,10 +57,21 @@ struct AccessEntry {
   Origin origin;
   bool described = false;        // a describe-access-entry was in the inputs
   bool policies_listed = false;  // a list-associated-access-policies was in the inputs
+  // Declared in an eksctl ClusterConfig (accessConfig.accessEntries): the intended state, which
+  // what AWS reports (describe-access-entry, list-associated-access-policies) replaces.
+  bool from_eksctl = false;
   std::vector<PolicyAssociation> policies;
 };
 
+// Where the cluster's access configuration was read from.
+enum class ClusterSource : uint8_t {
+  kDescribeCluster,  // `aws eks describe-cluster`: the live cluster
+  kEksctl,           // an eksctl ClusterConfig: the intended cluster, eksctl defaults applied
+};
+
 struct ClusterAccess {
+  ClusterSource source = ClusterSource::kDescribeCluster;
+  std::string api_version;  // of an eksctl ClusterConfig (eksctl.io/v1alpha5)
   std::string name;
   std::string arn;
   std::string account;  // from the cluster ARN
@@ -68,7 +80,11 @@ struct ClusterAccess {
   // identity.oidc.issuer without the scheme ("oidc.eks.REGION.amazonaws.com/id/ID"); "" if unknown.
   std::string oidc_issuer;
   Origin origin;
-  Origin mode_origin;
+  Origin mode_origin;       // authenticationMode, or where it would be when absent
+  Origin bootstrap_origin;  // bootstrapClusterCreatorAdminPermissions, likewise
+  // The mode or the bootstrap flag was absent and is eksctl's default (API_AND_CONFIG_MAP, true).
+  bool mode_defaulted = false;
+  bool bootstrap_defaulted = false;
 };
 
 // A role that EKS nodes or Fargate pods run with (node group, Fargate profile, Auto Mode).

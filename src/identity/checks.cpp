@@ -343,10 +343,144 @@ void shadowed_mappings(const Resolver& resolver, Reporter& reporter) {
   }
 }
 
+std::string_view mode_source(const ClusterAccess& cluster) {
+  if (cluster.source == ClusterSource::kDescribeCluster) return "";
+  return cluster.mode_defaulted ? " (eksctl's default: accessConfig.authenticationMode is not set)"
+                                : " (eksctl ClusterConfig)";
+}
+
+const PolicyAssociation* cluster_admin_association(const AccessEntry& entry) {
+  auto admin = std::find_if(
+      entry.policies.begin(), entry.policies.end(),
+      [](const PolicyAssociation& a) { return a.policy != nullptr && a.policy->cluster_admin; });
+  return admin == entry.policies.end() ? nullptr : &*admin;
+}
+
+// The cluster's authentication configuration (EKS-AUTH-001…003), reported on the cluster at
+// the accessConfig field that decides.
+class AuthenticationChecks {
+ public:
+  AuthenticationChecks(const IdentityInputs& inputs, const IdentityCheckOptions& options,
+                       Reporter& reporter)
+      : inputs_(inputs),
+        cluster_(*inputs.cluster),
+        options_(options),
+        reporter_(reporter),
+        subject_(std::make_shared<const Subject>(
+            Subject{cluster_ref(*inputs.cluster), inputs.cluster->origin.file})) {}
+
+  void run() {
+    if (cluster_.mode == AuthenticationMode::kConfigMap) {
+      reporter_.emit(CheckId::kEksAuthConfigMapOnly, subject_, cluster_.mode_origin,
+                     fmt::format("authentication mode is CONFIG_MAP{}: only the aws-auth "
+                                 "ConfigMap admits IAM principals, so access entries cannot be "
+                                 "used and one bad edit of aws-auth locks everyone out",
+                                 mode_source(cluster_)));
+    }
+    if (cluster_.mode == AuthenticationMode::kApiAndConfigMap) unfinished_migration();
+    bootstrap_admin();
+  }
+
+ private:
+  void unfinished_migration() {
+    std::vector<const AwsAuthMapping*> remaining;
+    size_t accounts = 0;
+    for (const AwsAuth& auth : inputs_.aws_auth) {
+      for (const auto* mappings : {&auth.roles, &auth.users})
+        for (const AwsAuthMapping& mapping : *mappings)
+          if (!is_node_mapping(mapping)) remaining.push_back(&mapping);
+      accounts += auth.accounts.size();
+    }
+    if (remaining.empty() && accounts == 0) return;
+    std::string first;
+    if (!remaining.empty())
+      first = fmt::format(", first {} ({}:{})", describe_mapping(*remaining.front()),
+                          remaining.front()->origin.file, remaining.front()->origin.position.line);
+    reporter_.emit(
+        CheckId::kEksAuthMigrationUnfinished, subject_, cluster_.mode_origin,
+        fmt::format("authentication mode is API_AND_CONFIG_MAP{} and aws-auth still maps {} "
+                    "principal{} that {} not nodes{}{}: the move to access entries is unfinished",
+                    mode_source(cluster_), remaining.size(), remaining.size() == 1 ? "" : "s",
+                    remaining.size() == 1 ? "is" : "are",
+                    accounts > 0 ? fmt::format(" and {} mapAccounts item{}", accounts,
+                                               accounts == 1 ? "" : "s")
+                                 : std::string(),
+                    first));
+  }
+
+  void bootstrap_admin() {
+    if (cluster_.mode == AuthenticationMode::kConfigMap) {
+      Finding& finding = reporter_.emit(
+          CheckId::kEksAuthBootstrapAdmin, subject_, cluster_.mode_origin,
+          "under CONFIG_MAP the IAM principal that created the cluster is system:masters without "
+          "any aws-auth entry: nobody sees it in the cluster, and it cannot be removed before "
+          "the cluster moves to access entries");
+      finding.severity = Severity::kInfo;
+      return;
+    }
+    if (!options_.cluster_creator.empty()) {
+      creator_entry();
+      return;
+    }
+    if (cluster_.bootstrap_admin != true) return;
+    size_t admins = 0;
+    for (const AccessEntry& entry : inputs_.access_entries)
+      admins += cluster_admin_association(entry) != nullptr ? 1 : 0;
+    reporter_.emit(
+        CheckId::kEksAuthBootstrapAdmin, subject_, cluster_.bootstrap_origin,
+        fmt::format("bootstrapClusterCreatorAdminPermissions is true{}: EKS gave the IAM principal "
+                    "that created the cluster an access entry with AmazonEKSClusterAdminPolicy{}",
+                    cluster_.bootstrap_defaulted ? " (eksctl's default: the field is not set)" : "",
+                    admins > 0 ? fmt::format("; {} access entr{} in the inputs {} that policy "
+                                             "(EKS-AE-001), the creator's among them unless it "
+                                             "was disassociated (give --cluster-creator to tell)",
+                                             admins, admins == 1 ? "y" : "ies",
+                                             admins == 1 ? "has" : "have")
+                               : std::string(", unless it was disassociated since")));
+  }
+
+  // The creator is known: its access entry tells whether the bootstrap admin is still there.
+  void creator_entry() {
+    const auto creator = parse_arn(options_.cluster_creator);
+    const AccessEntry* entry = creator ? Resolver(inputs_).find_entry(*creator) : nullptr;
+    if (entry != nullptr) {
+      const PolicyAssociation* admin = cluster_admin_association(*entry);
+      if (admin == nullptr) return;  // disassociated: done as the BPG says
+      reporter_.emit(
+          CheckId::kEksAuthBootstrapAdmin, subject_, cluster_.bootstrap_origin,
+          fmt::format("the cluster creator `{}` still has AmazonEKSClusterAdminPolicy "
+                      "through its access entry ({}:{})",
+                      options_.cluster_creator, admin->origin.file, admin->origin.position.line));
+      return;
+    }
+    // No entry for the creator: deleted, or the access entries are not in the inputs.
+    if (cluster_.bootstrap_admin == true && inputs_.access_entries.empty())
+      reporter_.emit(
+          CheckId::kEksAuthBootstrapAdmin, subject_, cluster_.bootstrap_origin,
+          fmt::format("bootstrapClusterCreatorAdminPermissions is true{}: the cluster creator `{}` "
+                      "got AmazonEKSClusterAdminPolicy (no access entries in the inputs show "
+                      "whether it was removed)",
+                      cluster_.bootstrap_defaulted ? " (eksctl's default)" : "",
+                      options_.cluster_creator));
+  }
+
+  const IdentityInputs& inputs_;
+  const ClusterAccess& cluster_;
+  const IdentityCheckOptions& options_;
+  Reporter& reporter_;
+  SubjectPtr subject_;
+};
+
 }  // namespace
 
 k8s::ObjectRef access_entry_ref(const AccessEntry& entry) {
   return k8s::ObjectRef{"", "AccessEntry", "", entry.principal_arn};
+}
+
+k8s::ObjectRef cluster_ref(const ClusterAccess& cluster) {
+  if (cluster.source == ClusterSource::kEksctl)
+    return k8s::ObjectRef{cluster.api_version, "ClusterConfig", "", cluster.name};
+  return k8s::ObjectRef{"", "Cluster", "", cluster.name};
 }
 
 void check_identity(const IdentityInputs& inputs, const IdentityCheckOptions& options,
@@ -359,6 +493,7 @@ void check_identity(const IdentityInputs& inputs, const IdentityCheckOptions& op
   for (const AccessEntry& entry : inputs.access_entries)
     check_entry(entry, inputs, options, account, reporter);
   shadowed_mappings(Resolver(inputs), reporter);
+  if (inputs.cluster) AuthenticationChecks(inputs, options, reporter).run();
 }
 
 }  // namespace eksguard::identity

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "identity/arn.h"
+#include "k8s/list.h"
 #include "scan/scanner.h"
 
 namespace eksguard::identity {
@@ -36,7 +38,18 @@ void upsert(std::vector<PodIdentityAssociation>& all, PodIdentityAssociation&& a
   }
 }
 
+// eksctl fills in authenticationMode when it is absent (or empty).
+bool mode_absent(const doc::Node* config) {
+  if (config == nullptr) return true;
+  const doc::Node* mode = config->get("authenticationMode");
+  return mode == nullptr || mode->is_null() || (mode->is_string() && mode->text().empty());
+}
+
 }  // namespace
+
+bool is_eksctl_config(const k8s::Object& object) {
+  return object.ref.kind == "ClusterConfig" && object.ref.api_version.starts_with("eksctl.io/");
+}
 
 std::string IamRole::display() const {
   if (!name.empty()) return name;
@@ -63,6 +76,10 @@ std::string IdentityCollector::string_member(const doc::Node& object, std::strin
 
 bool IdentityCollector::add_object(const k8s::Object& object, std::string_view source) {
   if (object.ref.kind == "ServiceAccount") return read_service_account(object);
+  if (is_eksctl_config(object)) {
+    read_eksctl_config(object);
+    return true;
+  }
   if (!is_aws_auth(object)) return false;
   inputs_.aws_auth.push_back(parse_aws_auth(object, source, limits_));
   return true;
@@ -72,21 +89,11 @@ bool IdentityCollector::add_document(const doc::Document& document, std::string_
   const doc::Node& root = *document.root();
   const std::string_view file = document.file();
   if (!root.is_mapping()) return false;
-  const std::string_view kind = root.string_at("kind");
-  if (!kind.empty()) {
-    const doc::Node* items = root.get("items");
-    if (items == nullptr || !kind.ends_with("List")) {
-      return add_object(k8s::make_object(root, file), source);
-    }
+  if (!root.string_at("kind").empty() || k8s::is_list(root)) {
     bool found = false;
-    const std::string_view item_kind = kind.substr(0, kind.size() - 4);
-    size_t index = 0;
-    for (const doc::Node* item : items->items()) {
-      const std::string prefix = fmt::format("items[{}]", index++);
-      if (!item->is_mapping()) continue;  // the scanner reports malformed list items
-      found |= add_object(
-          k8s::make_object(*item, file, prefix, item_kind, root.string_at("apiVersion")), source);
-    }
+    k8s::for_each_object(
+        root, file, [&](const k8s::Object& object) { found |= add_object(object, source); },
+        [&](InputError error) { inputs_.errors.push_back(std::move(error)); });
     return found;
   }
   if (const doc::Node* cluster = root.get("cluster"); cluster != nullptr && cluster->is_mapping()) {
@@ -185,27 +192,145 @@ void IdentityCollector::read_cluster(const doc::Node& cluster, std::string_view 
       }
       if (const doc::Node* mode_node = config->get("authenticationMode"))
         access.mode_origin = origin_of(file, *mode_node, "cluster.accessConfig.authenticationMode");
-      if (const doc::Node* bootstrap = config->get("bootstrapClusterCreatorAdminPermissions")) {
-        access.bootstrap_admin = bootstrap->as_bool();
-        if (!bootstrap->is_bool() && !bootstrap->is_null()) {
-          error(file, *bootstrap,
-                "cluster.accessConfig.bootstrapClusterCreatorAdminPermissions must be a boolean");
-        }
-      }
+      read_bootstrap_flag(*config, "cluster.accessConfig", file, access);
     }
   }
   if (const doc::Node* compute = cluster.get("computeConfig");
       compute != nullptr && compute->is_mapping()) {
     read_node_role(*compute, "nodeRoleArn", "", "EKS Auto Mode", file, "cluster.computeConfig");
   }
-  if (inputs_.cluster && inputs_.cluster->name != access.name) {
-    error(file, cluster,
-          fmt::format("a second cluster `{}` is ignored: identity analysis covers one cluster "
-                      "(`{}`) per run",
-                      access.name, inputs_.cluster->name));
+  set_cluster(std::move(access));
+}
+
+// One cluster per run. A describe-cluster (the live cluster) wins over an eksctl ClusterConfig
+// (the intended one) of the same cluster; otherwise the later input wins.
+void IdentityCollector::set_cluster(ClusterAccess&& cluster) {
+  if (inputs_.cluster && inputs_.cluster->name != cluster.name) {
+    inputs_.errors.push_back(InputError{
+        cluster.origin.file, cluster.origin.position.line, cluster.origin.position.column,
+        fmt::format("a second cluster `{}` is ignored: identity analysis covers one cluster "
+                    "(`{}`) per run",
+                    cluster.name, inputs_.cluster->name)});
     return;
   }
-  inputs_.cluster = std::move(access);
+  if (inputs_.cluster && inputs_.cluster->source == ClusterSource::kDescribeCluster &&
+      cluster.source == ClusterSource::kEksctl)
+    return;
+  inputs_.cluster = std::move(cluster);
+}
+
+void IdentityCollector::read_bootstrap_flag(const doc::Node& config, std::string_view path,
+                                            std::string_view file, ClusterAccess& access) {
+  constexpr std::string_view kKey = "bootstrapClusterCreatorAdminPermissions";
+  const doc::Node* bootstrap = config.get(kKey);
+  if (bootstrap == nullptr || bootstrap->is_null()) return;
+  access.bootstrap_origin = origin_of(file, *bootstrap, fmt::format("{}.{}", path, kKey));
+  access.bootstrap_admin = bool_member(config, kKey, path, file);
+}
+
+// eksctl's ClusterConfig: its accessConfig is the cluster's access configuration as eksctl
+// creates it (absent fields take eksctl's defaults: API_AND_CONFIG_MAP, bootstrap admin on), and
+// its accessEntries are access entries with their policies.
+void IdentityCollector::read_eksctl_config(const k8s::Object& object) {
+  const std::string_view file = object.file;
+  ClusterAccess access;
+  access.source = ClusterSource::kEksctl;
+  access.api_version = object.ref.api_version;
+  access.name = object.ref.name;
+  access.origin = origin_of(file, *object.root, object.path_prefix);
+  const std::string path = k8s::join_path(object.path_prefix, "accessConfig");
+  const doc::Node* config = object.root->get("accessConfig");
+  if (config != nullptr && !config->is_mapping()) {
+    if (!config->is_null())
+      error(file, *config,
+            fmt::format("{} is {}, expected an object", path, doc::describe(config->kind(), true)));
+    config = nullptr;
+  }
+  // Absent fields are positioned at accessConfig, or at the ClusterConfig without one.
+  const Origin absent = config != nullptr ? origin_of(file, *config, path) : access.origin;
+  access.mode_origin = absent;
+  access.bootstrap_origin = absent;
+  if (config != nullptr) {
+    const std::string mode = string_member(*config, "authenticationMode", path, file);
+    access.mode = parse_mode(mode);
+    if (const doc::Node* mode_node = config->get("authenticationMode"); mode_node != nullptr) {
+      access.mode_origin = origin_of(file, *mode_node, path + ".authenticationMode");
+      if (!mode.empty() && access.mode == AuthenticationMode::kUnknown)
+        error(file, *mode_node,
+              fmt::format("{}.authenticationMode `{}` is not CONFIG_MAP, API_AND_CONFIG_MAP or API",
+                          path, mode));
+    }
+    read_bootstrap_flag(*config, path, file, access);
+    if (const doc::Node* entries = config->get("accessEntries"); entries != nullptr)
+      read_eksctl_entries(*entries, file, path + ".accessEntries");
+  }
+  if (mode_absent(config)) {
+    access.mode = AuthenticationMode::kApiAndConfigMap;
+    access.mode_defaulted = true;
+  }
+  if (config == nullptr || config->get("bootstrapClusterCreatorAdminPermissions") == nullptr ||
+      config->get("bootstrapClusterCreatorAdminPermissions")->is_null()) {
+    access.bootstrap_admin = true;
+    access.bootstrap_defaulted = true;
+  }
+  set_cluster(std::move(access));
+}
+
+void IdentityCollector::read_eksctl_entries(const doc::Node& list, std::string_view file,
+                                            const std::string& path) {
+  if (list.is_null()) return;
+  for_each_mapping(
+      list, file, path, "an access entry object",
+      [&](const doc::Node& item, const std::string& item_path) {
+        AccessEntry entry;
+        entry.principal_arn = string_member(item, "principalARN", item_path, file);
+        if (entry.principal_arn.empty()) {
+          error(file, item, fmt::format("{}: principalARN is missing", item_path));
+          return;
+        }
+        if (const std::string type = string_member(item, "type", item_path, file); !type.empty())
+          entry.type = type;
+        entry.username = string_member(item, "kubernetesUsername", item_path, file);
+        entry.kubernetes_groups = string_list(item, "kubernetesGroups", item_path, file);
+        entry.origin = origin_of(file, item, item_path);
+        entry.described = true;
+        entry.policies_listed = true;  // the config lists every association it creates
+        entry.from_eksctl = true;
+        if (const doc::Node* policies = item.get("accessPolicies");
+            policies != nullptr && !policies->is_null()) {
+          for_each_mapping(*policies, file, item_path + ".accessPolicies", "an object",
+                           [&](const doc::Node& policy, const std::string& policy_path) {
+                             if (auto association = read_policy_association(policy, "policyARN",
+                                                                            file, policy_path))
+                               entry.policies.push_back(std::move(*association));
+                           });
+        }
+        add_entry(std::move(entry));
+      });
+}
+
+// Calls `on_item` with each object of the array `list` (at `path`) and its path; a `list` that is
+// not an array, or an item that is not `item_what`, is an input error.
+void IdentityCollector::for_each_mapping(
+    const doc::Node& list, std::string_view file, const std::string& path,
+    std::string_view item_what,
+    const std::function<void(const doc::Node&, const std::string&)>& on_item) {
+  if (!list.is_sequence()) {
+    error(file, list,
+          fmt::format("{} is {}, expected an array", path, doc::describe(list.kind(), true)));
+    return;
+  }
+  size_t index = 0;
+  for (const doc::Node* item : list.items()) {
+    const std::string item_path = fmt::format("{}[{}]", path, index++);
+    if (item->is_mapping()) {
+      on_item(*item, item_path);
+    } else {
+      error(file, *item,
+            fmt::format("{} is {}, expected {}", item_path, doc::describe(item->kind(), true),
+                        item_what));
+    }
+  }
 }
 
 void IdentityCollector::read_role(const doc::Node& node, std::string_view file, std::string path) {
@@ -259,15 +384,7 @@ void IdentityCollector::read_association(const doc::Node& node, std::string_view
   association.role_origin = field_origin("roleArn");
   association.target_role_origin = field_origin("targetRoleArn");
   association.disable_tags_origin = field_origin("disableSessionTags");
-  if (const doc::Node* flag = node.get("disableSessionTags"); flag && !flag->is_null()) {
-    if (flag->is_bool()) {
-      association.disable_session_tags = flag->as_bool();
-    } else {
-      error(file, *flag,
-            fmt::format("{}.disableSessionTags is {}, expected a boolean", path,
-                        doc::describe(flag->kind(), true)));
-    }
-  }
+  association.disable_session_tags = bool_member(node, "disableSessionTags", path, file);
   if (association.namespace_.empty() || association.service_account.empty()) {
     error(file, node, fmt::format("{}: namespace or serviceAccount is missing", path));
     return;
@@ -313,32 +430,64 @@ void IdentityCollector::read_access_entry(const doc::Node& node, std::string_vie
   entry.cluster_name = string_member(node, "clusterName", path, file);
   entry.origin = origin_of(file, node, path);
   entry.described = true;
-  if (const doc::Node* groups = node.get("kubernetesGroups"); groups != nullptr) {
-    if (!groups->is_sequence()) {
-      error(file, *groups,
-            fmt::format("{}.kubernetesGroups is {}, expected an array of strings", path,
-                        doc::describe(groups->kind(), true)));
-    }
-    for (const doc::Node* group : groups->items()) {
-      if (group->is_string()) {
-        entry.kubernetes_groups.emplace_back(group->text());
-      } else {
-        error(file, *group,
-              fmt::format("{}.kubernetesGroups holds {}, expected strings", path,
-                          doc::describe(group->kind(), true)));
-      }
-    }
-  }
+  entry.kubernetes_groups = string_list(node, "kubernetesGroups", path, file);
+  add_entry(std::move(entry));
+}
+
+// One entry per principal. What AWS reports replaces what an eksctl ClusterConfig declares
+// (its policies too: list-associated-access-policies brings AWS's own); a later describe of the
+// same principal keeps the policies listed for it.
+void IdentityCollector::add_entry(AccessEntry&& entry) {
   auto same =
       std::find_if(inputs_.access_entries.begin(), inputs_.access_entries.end(),
                    [&](const AccessEntry& e) { return e.principal_arn == entry.principal_arn; });
-  if (same != inputs_.access_entries.end()) {
+  if (same == inputs_.access_entries.end()) {
+    inputs_.access_entries.push_back(std::move(entry));
+    return;
+  }
+  if (entry.from_eksctl && !same->from_eksctl) return;
+  if (!entry.from_eksctl && !same->from_eksctl) {
     entry.policies = std::move(same->policies);
     entry.policies_listed = same->policies_listed;
-    *same = std::move(entry);
-  } else {
-    inputs_.access_entries.push_back(std::move(entry));
   }
+  *same = std::move(entry);
+}
+
+// A boolean member; absent or null reads as nullopt, another type is an input error.
+std::optional<bool> IdentityCollector::bool_member(const doc::Node& object, std::string_view key,
+                                                   std::string_view path, std::string_view file) {
+  const doc::Node* member = object.get(key);
+  if (member == nullptr || member->is_null()) return std::nullopt;
+  if (member->is_bool()) return member->as_bool();
+  error(file, *member,
+        fmt::format("{}.{} is {}, expected a boolean", path, key,
+                    doc::describe(member->kind(), true)));
+  return std::nullopt;
+}
+
+// A list of strings (kubernetesGroups, accessScope.namespaces); other items are input errors.
+std::vector<std::string> IdentityCollector::string_list(const doc::Node& object,
+                                                        std::string_view key, std::string_view path,
+                                                        std::string_view file) {
+  std::vector<std::string> out;
+  const doc::Node* list = object.get(key);
+  if (list == nullptr || list->is_null()) return out;
+  if (!list->is_sequence()) {
+    error(file, *list,
+          fmt::format("{}.{} is {}, expected an array of strings", path, key,
+                      doc::describe(list->kind(), true)));
+    return out;
+  }
+  for (const doc::Node* item : list->items()) {
+    if (item->is_string()) {
+      out.emplace_back(item->text());
+    } else {
+      error(file, *item,
+            fmt::format("{}.{} holds {}, expected strings", path, key,
+                        doc::describe(item->kind(), true)));
+    }
+  }
+  return out;
 }
 
 void IdentityCollector::read_entry_list(const doc::Node& list, std::string_view file) {
@@ -375,42 +524,35 @@ void IdentityCollector::read_policy_list(const doc::Node& root, std::string_view
           "policies these are");
     return;
   }
-  const doc::Node& policies = *root.get("associatedAccessPolicies");
-  if (!policies.is_sequence()) {
-    error(file, policies,
-          fmt::format("associatedAccessPolicies is {}, expected an array",
-                      doc::describe(policies.kind(), true)));
-    return;
-  }
-  size_t index = 0;
-  for (const doc::Node* item : policies.items()) {
-    const std::string path = fmt::format("associatedAccessPolicies[{}]", index++);
-    if (!item->is_mapping()) {
-      error(file, *item,
-            fmt::format("{} is {}, expected an object", path, doc::describe(item->kind(), true)));
-      continue;
-    }
-    PolicyAssociation association;
-    association.policy_arn = string_member(*item, "policyArn", path, file);
-    association.origin = origin_of(file, *item, path);
-    if (association.policy_arn.empty()) {
-      error(file, *item, fmt::format("{}: policyArn is missing", path));
-      continue;
-    }
-    association.policy = find_access_policy(association.policy_arn);
-    if (const doc::Node* scope = item->get("accessScope");
-        scope != nullptr && scope->is_mapping()) {
-      association.scope.type = string_member(*scope, "type", path + ".accessScope", file);
-      for (const doc::Node* ns : scope->get("namespaces") ? scope->get("namespaces")->items()
-                                                          : std::span<const doc::Node* const>()) {
-        if (ns->is_string()) association.scope.namespaces.emplace_back(ns->text());
-      }
-    } else {
-      error(file, *item, fmt::format("{}: accessScope is missing or not an object", path));
-    }
-    list.policies.push_back(std::move(association));
-  }
+  for_each_mapping(*root.get("associatedAccessPolicies"), file, "associatedAccessPolicies",
+                   "an object", [&](const doc::Node& item, const std::string& path) {
+                     if (auto association = read_policy_association(item, "policyArn", file, path))
+                       list.policies.push_back(std::move(*association));
+                   });
   policy_lists_.push_back(std::move(list));
+}
+
+// {policyArn|policyARN, accessScope: {type, namespaces}}: an item of
+// list-associated-access-policies or of an eksctl access entry's accessPolicies.
+std::optional<PolicyAssociation> IdentityCollector::read_policy_association(
+    const doc::Node& item, std::string_view arn_key, std::string_view file,
+    const std::string& path) {
+  PolicyAssociation association;
+  association.policy_arn = string_member(item, arn_key, path, file);
+  association.origin = origin_of(file, item, path);
+  if (association.policy_arn.empty()) {
+    error(file, item, fmt::format("{}: {} is missing", path, arn_key));
+    return std::nullopt;
+  }
+  association.policy = find_access_policy(association.policy_arn);
+  if (const doc::Node* scope = item.get("accessScope"); scope != nullptr && scope->is_mapping()) {
+    const std::string scope_path = path + ".accessScope";
+    association.scope.type = string_member(*scope, "type", scope_path, file);
+    association.scope.namespaces = string_list(*scope, "namespaces", scope_path, file);
+  } else {
+    error(file, item, fmt::format("{}: accessScope is missing or not an object", path));
+  }
+  return association;
 }
 
 void IdentityCollector::read_access_policies(const doc::Node& list, std::string_view file) {
@@ -441,28 +583,8 @@ void IdentityCollector::merge(IdentityCollector&& other) {
   };
   IdentityInputs& in = other.inputs_;
   move_all(inputs_.aws_auth, in.aws_auth);
-  for (AccessEntry& entry : in.access_entries) {
-    auto same =
-        std::find_if(inputs_.access_entries.begin(), inputs_.access_entries.end(),
-                     [&](const AccessEntry& e) { return e.principal_arn == entry.principal_arn; });
-    if (same == inputs_.access_entries.end()) {
-      inputs_.access_entries.push_back(std::move(entry));
-    } else {
-      *same = std::move(entry);
-    }
-  }
-  if (in.cluster) {
-    if (inputs_.cluster && inputs_.cluster->name != in.cluster->name) {
-      inputs_.errors.push_back(InputError{
-          in.cluster->origin.file, in.cluster->origin.position.line,
-          in.cluster->origin.position.column,
-          fmt::format("a second cluster `{}` is ignored: identity analysis covers one cluster "
-                      "(`{}`) per run",
-                      in.cluster->name, inputs_.cluster->name)});
-    } else {
-      inputs_.cluster = std::move(in.cluster);
-    }
-  }
+  for (AccessEntry& entry : in.access_entries) add_entry(std::move(entry));
+  if (in.cluster) set_cluster(std::move(*in.cluster));
   move_all(inputs_.node_roles, in.node_roles);
   move_all(inputs_.roles, in.roles);
   move_all(inputs_.service_account_roles, in.service_account_roles);
@@ -495,6 +617,10 @@ IdentityInputs IdentityCollector::finish() && {
     auto entry = find_entry(list.principal_arn);
     if (entry == inputs_.access_entries.end())
       entry = add_placeholder(list.principal_arn, list.origin);
+    if (entry->from_eksctl) {  // AWS's associations replace the declared ones
+      entry->policies.clear();
+      entry->from_eksctl = false;
+    }
     entry->policies_listed = true;
     std::move(list.policies.begin(), list.policies.end(), std::back_inserter(entry->policies));
   }

@@ -1,10 +1,12 @@
 // Everything eksguard knows about who gets into one cluster, gathered from the inputs: the
-// aws-auth ConfigMap, access entries with their policies, the cluster's access configuration,
-// and the roles of node groups and Fargate profiles. Documents are offered one by one (in any
+// aws-auth ConfigMap, access entries with their policies, the cluster's access configuration
+// (describe-cluster, or an eksctl ClusterConfig's accessConfig), and the roles of node groups
+// and Fargate profiles. Documents are offered one by one (in any
 // order, from any files); each one is read into an immutable model at once, so the documents
 // themselves can go.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,7 +93,8 @@ class IdentityCollector {
   // associations, ServiceAccounts with an IRSA annotation), which is then read. `source` is the
   // text of its file, for positions inside aws-auth's block scalars.
   bool add_document(const doc::Document& document, std::string_view source = {});
-  // Offers one Kubernetes object (e.g. an item of a List the scanner split).
+  // Offers one Kubernetes object (e.g. an item of a List the scanner split); an eksctl
+  // ClusterConfig counts as one.
   bool add_object(const k8s::Object& object, std::string_view source = {});
   // Takes over what another collector gathered (per-file collectors merged in input order).
   void merge(IdentityCollector&& other);
@@ -110,6 +113,19 @@ class IdentityCollector {
     Origin origin;
   };
   void read_cluster(const doc::Node& cluster, std::string_view file);
+  void read_bootstrap_flag(const doc::Node& config, std::string_view path, std::string_view file,
+                           ClusterAccess& access);
+  void read_eksctl_config(const k8s::Object& object);
+  void read_eksctl_entries(const doc::Node& list, std::string_view file, const std::string& path);
+  void for_each_mapping(const doc::Node& list, std::string_view file, const std::string& path,
+                        std::string_view item_what,
+                        const std::function<void(const doc::Node&, const std::string&)>& on_item);
+  std::optional<PolicyAssociation> read_policy_association(const doc::Node& item,
+                                                           std::string_view arn_key,
+                                                           std::string_view file,
+                                                           const std::string& path);
+  void set_cluster(ClusterAccess&& cluster);
+  void add_entry(AccessEntry&& entry);
   void read_role(const doc::Node& role, std::string_view file, std::string path);
   void read_association(const doc::Node& association, std::string_view file, std::string path,
                         bool described);
@@ -123,12 +139,19 @@ class IdentityCollector {
   void error(std::string_view file, const doc::Node& at, std::string message);
   std::string string_member(const doc::Node& object, std::string_view key, std::string_view path,
                             std::string_view file);
+  std::optional<bool> bool_member(const doc::Node& object, std::string_view key,
+                                  std::string_view path, std::string_view file);
+  std::vector<std::string> string_list(const doc::Node& object, std::string_view key,
+                                       std::string_view path, std::string_view file);
 
   doc::Limits limits_;
   IdentityInputs inputs_;
   std::vector<PolicyList> policy_lists_;
   std::vector<ListedEntry> listed_entries_;
 };
+
+// An eksctl ClusterConfig (apiVersion eksctl.io/*, kind ClusterConfig).
+bool is_eksctl_config(const k8s::Object& object);
 
 // Reads every file in `paths` (files, directories of *.yaml/*.yml/*.json, "-") into identity
 // inputs; files that cannot be read or parsed become errors.

@@ -1,5 +1,6 @@
 // `eksguard scan --format json`: the shape PRODUCT.md fixes. Keys are written in the order the
-// contract lists them; suppressed findings are included with "suppressed": true.
+// contract lists them; suppressed findings are included with "suppressed": true. "notes" (missing
+// inputs, warnings about the inputs) is added to the contract, after "errors".
 #include <ostream>
 
 #include "report/formats.h"
@@ -45,6 +46,14 @@ void write_error(JsonWriter& json, const InputError& error) {
   json.end_object();
 }
 
+// Not in PRODUCT.md's contract: an added key, with the shape of an error plus its kind.
+void write_note(JsonWriter& json, const Note& note) {
+  json.begin_object().member("kind", to_string(note.kind));
+  json.member("file", note.file).member("line", note.line).member("column", note.column);
+  json.member("message", note.message);
+  json.end_object();
+}
+
 void write_summary(JsonWriter& json, const ScanResult& result) {
   const Counts counts = count_findings(result.findings);
   json.key("summary").begin_object();
@@ -71,6 +80,9 @@ void write_json(std::ostream& out, const ScanResult& result) {
   json.end_array();
   json.key("errors").begin_array();
   for (const InputError& error : result.errors) write_error(json, error);
+  json.end_array();
+  json.key("notes").begin_array();
+  for (const Note& note : result.notes) write_note(json, note);
   json.end_array();
   write_summary(json, result);
   json.end_object();

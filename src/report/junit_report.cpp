@@ -1,7 +1,8 @@
 // `eksguard scan --format junit`: JUnit XML as GitLab, Jenkins and the GitHub test-report
 // actions read it. One <testsuite name="eksguard">; each finding is a <testcase> named after
 // the check, with the resource as its class; suppressed findings are skipped; unreadable
-// inputs are errors. A clean scan is one passing test case, so CI never sees "no tests".
+// inputs are errors. A clean scan is one passing test case, so CI never sees "no tests". Notes
+// (missing inputs, warnings about the inputs) go to the suite's system-out.
 #include <charconv>
 #include <ostream>
 #include <unordered_map>
@@ -32,6 +33,7 @@ class JunitWriter {
   void failure_details(const Finding& finding);
   void input_error(const InputError& error);
   void clean_scan(const ScanResult& result);
+  void notes(const std::vector<Note>& notes);
   void open_testcase(std::string_view classname, std::string_view name, std::string_view file,
                      uint32_t line);
   void counts_attributes(size_t tests, size_t failures, size_t errors, size_t skipped);
@@ -208,6 +210,23 @@ void JunitWriter::clean_scan(const ScanResult& result) {
   buffer_.append("</testcase>\n");
 }
 
+// Notes are neither test cases nor failures: the suite's system-out lists them, one a line.
+void JunitWriter::notes(const std::vector<Note>& notes) {
+  if (notes.empty()) return;
+  std::string text;
+  for (const Note& note : notes) {
+    text.append(to_string(note.kind)).append(": ");
+    if (!note.file.empty()) {
+      append_location(text, note.file, note.line, note.column);
+      text.append(": ");
+    }
+    text.append(note.message).append("\n");
+  }
+  buffer_.append("    <system-out>");
+  append_xml_text(buffer_, text);
+  buffer_.append("</system-out>\n");
+}
+
 void JunitWriter::write(const ScanResult& result) {
   const Counts counts = count_findings(result.findings);
   open_suites(result, counts);
@@ -216,6 +235,7 @@ void JunitWriter::write(const ScanResult& result) {
   for (const Finding& f : result.findings) finding(f);
   for (const InputError& error : result.errors) input_error(error);
   if (result.findings.empty() && result.errors.empty()) clean_scan(result);
+  notes(result.notes);
   buffer_.append("  </testsuite>\n</testsuites>\n");
 }
 

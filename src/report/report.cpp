@@ -33,6 +33,10 @@ std::string_view to_string(Format format) {
   return "text";
 }
 
+std::string_view to_string(NoteKind kind) {
+  return kind == NoteKind::kMissingInput ? "missing-input" : "warning";
+}
+
 std::optional<Format> parse_format(std::string_view name) {
   for (Format format : kFormats) {
     if (iequals(name, to_string(format))) return format;

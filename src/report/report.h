@@ -21,10 +21,25 @@ enum class Format { kText, kJson, kSarif, kJunit };
 std::optional<Format> parse_format(std::string_view name);
 std::string_view to_string(Format format);
 
+// Something the report should tell besides findings and input errors: an input the checks
+// needed but did not get, or a warning about the inputs (a duplicate RBAC object). Notes never
+// change the exit code.
+enum class NoteKind : uint8_t { kMissingInput, kWarning };
+std::string_view to_string(NoteKind kind);  // "missing-input" | "warning"
+
+struct Note {
+  NoteKind kind = NoteKind::kWarning;
+  std::string file;  // "" (and line 0) for a missing input
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string message;
+};
+
 // Everything a report shows.
 struct ScanResult {
   std::vector<Finding> findings;  // already sorted by the scanner (file, line, column, check)
   std::vector<InputError> errors;
+  std::vector<Note> notes;  // missing inputs first, then warnings by file and line
   size_t resources = 0;     // objects scanned
   std::string pss_level;    // e.g. "restricted", for the report header
   std::string pss_version;  // e.g. "v1.37"

@@ -1,6 +1,7 @@
 // `eksguard scan --format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. One run; its
 // rules are the checks that produced results (in catalog order, so ruleIndex is stable for a
-// given set of checks); input errors become tool execution notifications.
+// given set of checks); input errors and notes (missing inputs, warnings about the inputs)
+// become tool execution notifications.
 #include <array>
 #include <cctype>
 #include <ostream>
@@ -314,12 +315,28 @@ void write_notification(JsonWriter& json, const InputError& error) {
   json.end_object();
 }
 
-void write_invocation(JsonWriter& json, const std::vector<InputError>& errors) {
+// A missing input is a "note", a warning about the inputs a "warning"; neither makes the run
+// unsuccessful.
+void write_notification(JsonWriter& json, const Note& note) {
+  json.begin_object();
+  json.member("level", note.kind == NoteKind::kMissingInput ? "note" : "warning");
+  json.key("message").begin_object().member("text", note.message).end_object();
+  if (!note.file.empty()) {
+    json.key("locations").begin_array().begin_object();
+    write_physical_location(json, note.file, note.line, note.column);
+    json.end_object().end_array();
+  }
+  json.key("properties").begin_object().member("kind", to_string(note.kind)).end_object();
+  json.end_object();
+}
+
+void write_invocation(JsonWriter& json, const ScanResult& result) {
   json.key("invocations").begin_array().begin_object();
-  json.member("executionSuccessful", errors.empty());
-  if (!errors.empty()) {
+  json.member("executionSuccessful", result.errors.empty());
+  if (!result.errors.empty() || !result.notes.empty()) {
     json.key("toolExecutionNotifications").begin_array();
-    for (const InputError& error : errors) write_notification(json, error);
+    for (const InputError& error : result.errors) write_notification(json, error);
+    for (const Note& note : result.notes) write_notification(json, note);
     json.end_array();
   }
   json.end_object().end_array();
@@ -334,7 +351,7 @@ void write_sarif(std::ostream& out, const ScanResult& result) {
   json.member("$schema", kSchemaUri).member("version", "2.1.0");
   json.key("runs").begin_array().begin_object();
   write_tool(json, rules);
-  write_invocation(json, result.errors);
+  write_invocation(json, result);
   json.key("results").begin_array();
   for (const Finding& finding : result.findings) write_result(json, finding, rules);
   json.end_array();

@@ -3,14 +3,14 @@
 //   k8s/web.yaml:12:7  CRITICAL  PSS-PRIVILEGED  Deployment/default/web  container "app" is ...
 //       fix: Remove securityContext.privileged or set it to false; ...
 //
-// then the input errors, then a one-line summary. Colours (severity labels, dimmed details)
-// only when asked for.
+// then the input errors, then notes (missing inputs, warnings about the inputs), then a one-line
+// summary. Colours (severity labels, dimmed details) only when asked for.
 #include <algorithm>
 #include <array>
 #include <ostream>
 
-#include "report/formats.h"
 #include "common/utf8.h"
+#include "report/formats.h"
 
 namespace eksguard::report {
 namespace {
@@ -139,6 +139,7 @@ class TextWriter {
   void row(const Row& row, const Widths& widths);
   void details(const Finding& finding);
   void errors(const std::vector<InputError>& errors);
+  void notes(const std::vector<Note>& notes);
   void summary(const ScanResult& result);
   void severity_count(size_t count, Severity severity);
 
@@ -284,6 +285,30 @@ void TextWriter::errors(const std::vector<InputError>& errors) {
   }
 }
 
+// Missing inputs ("needs: …") and warnings about the inputs, after the table and the errors.
+void TextWriter::notes(const std::vector<Note>& notes) {
+  if (notes.empty()) return;
+  buffer_.append("\n");
+  styled(kBold, "Notes");
+  buffer_.append("\n");
+  for (const Note& note : notes) {
+    buffer_.append("  ");
+    if (note.kind == NoteKind::kMissingInput) {
+      styled(kDim, "missing input");
+    } else {
+      std::string raw;
+      append_location(raw, note.file, note.line, note.column);
+      append_terminal_safe(buffer_, raw);
+      buffer_.append("  ");
+      styled(severity_color(Severity::kMedium), "WARNING");
+    }
+    buffer_.append("  ");
+    append_terminal_safe(buffer_, note.message);
+    buffer_.append("\n");
+    flush_if_large(out_, buffer_);
+  }
+}
+
 void TextWriter::severity_count(size_t n, Severity severity) {
   std::string text = std::to_string(n);
   text.append(" ").append(to_string(severity));
@@ -322,6 +347,10 @@ void TextWriter::summary(const ScanResult& result) {
     buffer_.append(", ");
     count(result.errors.size(), "input error", "input errors");
   }
+  if (!result.notes.empty()) {
+    buffer_.append(", ");
+    count(result.notes.size(), "note", "notes");
+  }
   buffer_.append(", ");
   count(result.resources, "resource scanned", "resources scanned");
   buffer_.append("\n");
@@ -331,6 +360,7 @@ void TextWriter::write(const ScanResult& result) {
   header(result);
   findings(result.findings);
   errors(result.errors);
+  notes(result.notes);
   summary(result);
 }
 

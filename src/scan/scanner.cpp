@@ -196,8 +196,50 @@ report::ScanResult Scanner::scan_text(std::string_view text, std::string_view na
   return finish(std::move(results));
 }
 
+namespace {
+
+// Inputs that come from AWS or describe cluster access (aws-auth, access entries, describe-*,
+// get-role, eksctl): a cluster audit. A plain manifest scan (RBAC objects, ServiceAccounts with
+// IRSA annotations) has none, and is not asked for AWS exports.
+bool audits_cluster_access(const identity::IdentityInputs& identity) {
+  return !identity.empty() || !identity.roles.empty() ||
+         !identity.pod_identity_associations.empty();
+}
+
+void add_missing_inputs(const identity::IdentityInputs& identity,
+                        std::vector<report::Note>& notes) {
+  if (!audits_cluster_access(identity)) return;
+  std::vector<std::string> missing;
+  if (!identity.empty()) missing = identity.missing();
+  for (std::string& item :
+       identity::missing_workload_inputs(identity, identity::WorkloadIdentityOptions{}))
+    missing.push_back(std::move(item));
+  for (std::string& item : missing)
+    notes.push_back(report::Note{report::NoteKind::kMissingInput, "", 0, 0, std::move(item)});
+}
+
+// The RBAC policy's warnings (duplicate objects, unsettled aggregation, …), except those a
+// finding already reports at the same place (a dangling roleRef is K8S-RBAC-017).
+void add_rbac_warnings(const rbac::Policy& policy, const std::vector<Finding>& findings,
+                       size_t first, std::vector<report::Note>& notes) {
+  for (const InputError& warning : policy.warnings()) {
+    const bool reported = std::any_of(findings.begin() + static_cast<std::ptrdiff_t>(first),
+                                      findings.end(), [&](const Finding& f) {
+                                        return f.check == CheckId::kRbacDanglingRoleRef &&
+                                               f.position.line == warning.line &&
+                                               f.position.column == warning.column &&
+                                               f.file() == warning.file;
+                                      });
+    if (!reported)
+      notes.push_back(report::Note{report::NoteKind::kWarning, warning.file, warning.line,
+                                   warning.column, warning.message});
+  }
+}
+
+}  // namespace
+
 // The cluster-wide phase: one RBAC policy and one identity model for all inputs.
-void Scanner::check_cluster(FileResult& all) const {
+void Scanner::check_cluster(FileResult& all, std::vector<report::Note>& notes) const {
   identity::IdentityInputs identity = std::move(all.identity).finish();
   std::move(identity.errors.begin(), identity.errors.end(), std::back_inserter(all.errors));
   identity.errors.clear();
@@ -215,10 +257,13 @@ void Scanner::check_cluster(FileResult& all) const {
   identity::IdentityCheckOptions options;
   if (has_rbac) options.bound_groups = rbac_checks::bound_groups(policy);
   options.cluster_admin_groups = rbac_checks::cluster_admin_groups(policy);
+  options.cluster_creator = options_.cluster_creator;
   identity::check_identity(identity, options, all.findings);
   if (identity.has_workload_identity()) {
     identity::check_workload_identity(identity, identity::WorkloadIdentityOptions{}, all.findings);
   }
+  add_missing_inputs(identity, notes);
+  add_rbac_warnings(policy, all.findings, first, notes);
   apply_deferred_ignores(all.deferred_ignores, all.findings, first);
 }
 
@@ -233,8 +278,8 @@ report::ScanResult Scanner::finish(std::vector<FileResult> results) const {
     part = FileResult{};
   }
   drop_resolved_by_service_accounts(all);
-  check_cluster(all);
   report::ScanResult result;
+  check_cluster(all, result.notes);
   result.resources = all.resources;
   result.findings = std::move(all.findings);
   result.errors = std::move(all.errors);
@@ -250,6 +295,12 @@ report::ScanResult Scanner::finish(std::vector<FileResult> results) const {
   });
   std::stable_sort(result.errors.begin(), result.errors.end(),
                    [](const InputError& a, const InputError& b) {
+                     if (a.file != b.file) return a.file < b.file;
+                     return a.line < b.line;
+                   });
+  std::stable_sort(result.notes.begin(), result.notes.end(),
+                   [](const report::Note& a, const report::Note& b) {
+                     if (a.kind != b.kind) return a.kind < b.kind;  // missing inputs first
                      if (a.file != b.file) return a.file < b.file;
                      return a.line < b.line;
                    });

@@ -3,8 +3,9 @@
 // of threads and merged in input order. Each file also leaves compact records of its RBAC
 // objects and cluster-access inputs (aws-auth, access entries, describe-cluster); after the
 // merge a cluster-wide phase compiles the RBAC policy once and runs the K8S-RBAC (with the
-// ServiceAccounts and default-account workloads for 019) and EKS-CM/EKS-AE checks over the
-// whole input.
+// ServiceAccounts and default-account workloads for 019), EKS-CM/EKS-AE, EKS-AUTH and
+// EKS-IRSA/EKS-PI checks over the whole input; what those checks could not see (missing
+// inputs, RBAC warnings) becomes the report's notes.
 #pragma once
 
 #include <string>
@@ -29,6 +30,8 @@ struct ScanOptions {
   bool enforce_system_components = false;  // full severity for known EKS system components
   std::vector<Exception> exceptions;
   Date today = today_utc();
+  // The IAM principal that created the cluster (EKS-AUTH-003); "" when unknown.
+  std::string cluster_creator;
   doc::Limits limits;
   unsigned threads = 0;  // 0: one per core
 };
@@ -63,7 +66,7 @@ class Scanner {
   void scan_object(const k8s::Object& object, FileResult& out) const;
   FileResult scan_input(const std::string& path) const;
   report::ScanResult finish(std::vector<FileResult> results) const;
-  void check_cluster(FileResult& all) const;
+  void check_cluster(FileResult& all, std::vector<report::Note>& notes) const;
 
   ScanOptions options_;
 };

@@ -81,8 +81,7 @@ TEST(ExampleSnapshot, LookupFollowsAnIamRoleThroughAwsAuth) {
   const auto result =
       run_eksguard("rbac lookup " + arn("role/Ops") + " --format json " + kSnapshot);
   ASSERT_EQ(result.exit_code, 0) << result.out;
-  EXPECT_EQ(subjects_of(result.out),
-            (std::set<Subject>{{"Group", "ops", "", arn("role/Ops")}}));
+  EXPECT_EQ(subjects_of(result.out), (std::set<Subject>{{"Group", "ops", "", arn("role/Ops")}}));
   EXPECT_NE(result.out.find("secret-reader"), std::string::npos);
   EXPECT_NE(result.out.find("aws-auth mapRoles at " + kSnapshot + "/aws-auth.yaml:14"),
             std::string::npos)
@@ -106,6 +105,28 @@ TEST(ExampleSnapshot, CanIHonoursAccessPolicyScopes) {
   const std::string alice = " --as " + arn("user/alice") + " " + kSnapshot;
   EXPECT_EQ(run_eksguard("rbac can-i create pods/exec -n prod" + alice).exit_code, 0);
   EXPECT_EQ(run_eksguard("rbac can-i get secrets -n prod" + alice).exit_code, 1);
+}
+
+// scan: the authentication configuration is reported at describe-cluster's fields, and a
+// complete snapshot leaves no missing inputs to name.
+TEST(ExampleSnapshot, ScanReportsTheUnfinishedMigrationAndTheCreatorAdmin) {
+  const auto result =
+      run_eksguard("scan --format json --fail-on none --config /dev/null " + kSnapshot);
+  ASSERT_EQ(result.exit_code, 0) << result.out;
+  auto documents = doc::load_all(result.out, "report.json");
+  ASSERT_TRUE(documents) << result.out;
+  const doc::Node& report = *documents->front().root();
+  std::set<std::string> auth;
+  for (const doc::Node* finding : report.get("findings")->items()) {
+    const std::string id(finding->string_at("check_id"));
+    if (!id.starts_with("EKS-AUTH-")) continue;
+    const doc::Node* location = finding->get("location");
+    auth.insert(id + " " + std::string(finding->get("resource")->string_at("kind")) + " line " +
+                std::to_string(location->get("line")->as_int().value_or(0)));
+  }
+  EXPECT_EQ(auth,
+            (std::set<std::string>{"EKS-AUTH-002 Cluster line 9", "EKS-AUTH-003 Cluster line 10"}));
+  EXPECT_TRUE(report.get("notes")->items().empty());
 }
 
 }  // namespace

@@ -139,4 +139,46 @@ TEST(RbacIamTest, LookupOfAnArnShowsTheRolesOfItsUserAndGroups) {
   EXPECT_NE(notes[0].find("authenticates as user ops:"), std::string::npos) << notes[0];
 }
 
+// eksctl ClusterConfig access entries are identity inputs of every command, with positions.
+TEST(RbacIamTest, EksctlAccessEntriesReachCanIAndResolve) {
+  const std::string config =
+      std::string(EKSGUARD_SOURCE_DIR) + "/tests/identity/data/eksctl/cluster-config.yaml";
+  TempDir dir;
+  std::filesystem::copy_file(config, dir.path() / "cluster-config.yaml");
+  std::ofstream(dir.path() / "rbac.yaml") << R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: shop-editor}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [update]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: devs, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: shop-editor}
+subjects: [{kind: Group, name: shop-devs, apiGroup: rbac.authorization.k8s.io}]
+)";
+  const std::string in = " " + dir.path().string();
+  // The cluster-admin access policy declared for PlatformAdmin.
+  const auto admin =
+      run_eksguard("rbac can-i delete nodes --as " + std::string(kAccount) + "PlatformAdmin" + in);
+  EXPECT_EQ(admin.exit_code, 0) << admin.out;
+  EXPECT_NE(admin.out.find("cluster-config.yaml:13"), std::string::npos) << admin.out;
+  // Developers: group shop-devs (RBAC) in shop, nothing elsewhere; the declared view policy is
+  // named (it is evaluated through ClusterRole view, which these inputs lack).
+  const std::string dev = " --as " + std::string(kAccount) + "Developers" + in;
+  EXPECT_EQ(run_eksguard("rbac can-i update configmaps -n shop" + dev).exit_code, 0);
+  EXPECT_EQ(run_eksguard("rbac can-i update configmaps -n prod" + dev).exit_code, 1);
+  const auto scoped = run_eksguard("rbac can-i list pods -n kube-system" + dev);
+  EXPECT_EQ(scoped.exit_code, 1);
+  EXPECT_NE(scoped.out.find("AmazonEKSViewPolicy"), std::string::npos) << scoped.out;
+
+  const auto resolved = run_eksguard(
+      "aws-auth resolve arn:aws:sts::111122223333:assumed-role/"
+      "Developers/bob " +
+      config);
+  EXPECT_EQ(resolved.exit_code, 0) << resolved.out;
+  EXPECT_NE(resolved.out.find("source:     access entry (" + config + ":16:7)"), std::string::npos)
+      << resolved.out;
+  EXPECT_NE(resolved.out.find("username:   dev:bob"), std::string::npos);
+}
+
 }  // namespace

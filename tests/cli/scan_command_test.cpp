@@ -84,6 +84,26 @@ TEST(ScanCommandTest, OlderPolicyVersionDropsNewerChecks) {
   EXPECT_NE(v23.out.find("PSS-RUN-AS-USER"), std::string::npos);
 }
 
+TEST(ScanCommandTest, NotesDoNotChangeTheExitCode) {
+  // An access entry alone: several inputs are missing, its only finding is low (EKS-AE-004
+  // needs RBAC, so none at all here).
+  const std::string entry =
+      std::string(EKSGUARD_SOURCE_DIR) + "/tests/scan/data/cluster/access-entry-ops.json";
+  const CommandResult result = run("scan " + entry + " --format json --config /dev/null");
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  simdjson::dom::parser parser;
+  simdjson::dom::element report;
+  ASSERT_EQ(parser.parse(result.out).get(report), simdjson::SUCCESS) << result.out;
+  simdjson::dom::array notes = report["notes"];
+  ASSERT_GT(notes.size(), 0u);
+  EXPECT_EQ(std::string_view(notes.at(0)["kind"]), "missing-input");
+  EXPECT_EQ(simdjson::dom::array(report["errors"]).size(), 0u);
+  for (const char* format : {"text", "sarif", "junit"})
+    EXPECT_EQ(run("scan " + entry + " --format " + format + " --config /dev/null").exit_code, 0)
+        << format;
+  EXPECT_EQ(run("scan " + entry + " --cluster-creator not-an-arn --config /dev/null").exit_code, 2);
+}
+
 }  // namespace
 
 namespace {

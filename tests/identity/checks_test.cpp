@@ -1,4 +1,5 @@
-// EKS-CM-* and EKS-AE-*: each check fires where it should, with a position, and not elsewhere.
+// EKS-CM-*, EKS-AE-* (and EKS-AUTH-* on the same fixtures): each check fires where it should, with
+// a position, and not elsewhere.
 #include "identity/checks.h"
 
 #include <gtest/gtest.h>
@@ -103,6 +104,8 @@ TEST(IdentityChecks, AccessEntries) {
                             {"EKS-AE-008", 1},
                             {"EKS-AE-009", 1},
                             {"EKS-AE-010", 2},
+                            {"EKS-AUTH-002", 1},  // aws-auth still maps Admin and Developers
+                            {"EKS-AUTH-003", 1},  // bootstrapClusterCreatorAdminPermissions: true
                             {"EKS-CM-003", 1}}));
   const auto unknown = testing::findings_of(findings, CheckId::kEksAccessUnknownPolicy);
   ASSERT_EQ(unknown.size(), 1u);

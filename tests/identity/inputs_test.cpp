@@ -104,6 +104,27 @@ TEST(IdentityInputs, UnrelatedDocumentsAreNotIdentityInputs) {
   EXPECT_EQ(inputs.missing().size(), 3u);  // describe-cluster, aws-auth, access entries
 }
 
+// Lists are split by the scanner's splitter: items may leave out the kind, and what is not an
+// object is an error with its position (not silently skipped).
+TEST(IdentityInputs, ListItemsAreSplitLikeTheScannerDoes) {
+  const std::string text = R"({"apiVersion": "v1", "kind": "ConfigMapList", "items": [
+  {"metadata": {"name": "aws-auth", "namespace": "kube-system"},
+   "data": {"mapRoles": "- rolearn: arn:aws:iam::111122223333:role/Admin\n  groups: [admins]\n"}},
+  "not an object"]})";
+  IdentityCollector collector;
+  auto documents = doc::load_all(text, "configmaps.json");
+  ASSERT_TRUE(documents);
+  EXPECT_TRUE(collector.add_document(documents->front(), text));
+  const IdentityInputs inputs = std::move(collector).finish();
+  ASSERT_EQ(inputs.aws_auth.size(), 1u);
+  EXPECT_EQ(inputs.aws_auth[0].origin.path, "items[0]");
+  ASSERT_EQ(inputs.aws_auth[0].roles.size(), 1u);
+  ASSERT_EQ(inputs.errors.size(), 1u);
+  EXPECT_EQ(inputs.errors[0].file, "configmaps.json");
+  EXPECT_EQ(inputs.errors[0].line, 4u);
+  EXPECT_NE(inputs.errors[0].message.find("items[1]"), std::string::npos);
+}
+
 // hardeneks' recorded describe-cluster (boto3 shape, no accessConfig): read in place.
 TEST(IdentityInputs, RecordedDescribeClusterWithoutAccessConfig) {
   std::filesystem::path path;

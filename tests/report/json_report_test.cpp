@@ -28,7 +28,8 @@ TEST(JsonReportTest, ToolAndTopLevelShape) {
   simdjson::dom::parser parser;
   const std::string text = render(Format::kJson, sample_result());
   simdjson::dom::element doc = parse_json(parser, text);
-  EXPECT_EQ(keys(doc), (std::set<std::string>{"tool", "findings", "errors", "summary"}));
+  // PRODUCT.md's keys, plus "notes".
+  EXPECT_EQ(keys(doc), (std::set<std::string>{"tool", "findings", "errors", "notes", "summary"}));
   EXPECT_EQ(str(doc["tool"]["name"]), "eksguard");
   EXPECT_EQ(str(doc["tool"]["version"]), EKSGUARD_VERSION);
   EXPECT_EQ(text.back(), '\n');
@@ -131,8 +132,31 @@ TEST(JsonReportTest, EmptyScanStillHasEveryKey) {
   simdjson::dom::element doc = parse_json(parser, render(Format::kJson, empty));
   EXPECT_EQ(simdjson::dom::array(doc["findings"]).size(), 0u);
   EXPECT_EQ(simdjson::dom::array(doc["errors"]).size(), 0u);
+  EXPECT_EQ(simdjson::dom::array(doc["notes"]).size(), 0u);
   EXPECT_EQ(uint64_t(doc["summary"]["findings"]), 0u);
   EXPECT_EQ(keys(doc["summary"]["by_severity"]).size(), 5u);
+}
+
+TEST(JsonReportTest, NotesHaveKindPositionAndMessage) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc =
+      parse_json(parser, render(Format::kJson, testing::sample_with_notes()));
+  simdjson::dom::array notes = doc["notes"];
+  ASSERT_EQ(notes.size(), 2u);
+  simdjson::dom::element missing = notes.at(0);
+  EXPECT_EQ(keys(missing), (std::set<std::string>{"kind", "file", "line", "column", "message"}));
+  EXPECT_EQ(str(missing["kind"]), "missing-input");
+  EXPECT_EQ(str(missing["file"]), "");
+  EXPECT_EQ(uint64_t(missing["line"]), 0u);
+  EXPECT_EQ(str(missing["message"]), "kubectl -n kube-system get configmap aws-auth -o yaml");
+  simdjson::dom::element warning = notes.at(1);
+  EXPECT_EQ(str(warning["kind"]), "warning");
+  EXPECT_EQ(str(warning["file"]), "rbac/roles.yaml");
+  EXPECT_EQ(uint64_t(warning["line"]), 12u);
+  EXPECT_EQ(uint64_t(warning["column"]), 1u);
+  // Notes are neither errors nor findings.
+  EXPECT_EQ(simdjson::dom::array(doc["errors"]).size(), 2u);
+  EXPECT_EQ(uint64_t(doc["summary"]["findings"]), 5u);
 }
 
 TEST(JsonReportTest, HostileTextComesBackIntactOrReplaced) {

@@ -109,6 +109,20 @@ TEST(JunitReportTest, SuppressedFindingIsSkippedAndErrorsAreErrors) {
   EXPECT_EQ(cases[7]->attr("name"), "-");
 }
 
+TEST(JunitReportTest, NotesGoToTheSuitesSystemOutNotToTestCases) {
+  const XmlElement root = parse(render(Format::kJunit, testing::sample_with_notes()));
+  const XmlElement& suite = suite_of(root);
+  EXPECT_EQ(suite.attr("tests"), "8");  // 6 findings and 2 errors, as without notes
+  EXPECT_EQ(suite.attr("errors"), "2");
+  const XmlElement* out = suite.first("system-out");
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(out->text,
+            "missing-input: kubectl -n kube-system get configmap aws-auth -o yaml\n"
+            "warning: rbac/roles.yaml:12:1: ClusterRole \"viewer\" appears twice; the later one "
+            "is used\n");
+  EXPECT_EQ(suite_of(parse(render(Format::kJunit, sample_result()))).first("system-out"), nullptr);
+}
+
 TEST(JunitReportTest, CleanScanIsOnePassingTestCase) {
   ScanResult clean;
   clean.resources = 3;

@@ -71,6 +71,16 @@ inline ScanResult sample_result() {
   return result;
 }
 
+// The sample result plus one missing input and one warning about the inputs.
+inline ScanResult sample_with_notes() {
+  ScanResult result = sample_result();
+  result.notes.push_back(
+      {NoteKind::kMissingInput, "", 0, 0, "kubectl -n kube-system get configmap aws-auth -o yaml"});
+  result.notes.push_back({NoteKind::kWarning, "rbac/roles.yaml", 12, 1,
+                          "ClusterRole \"viewer\" appears twice; the later one is used"});
+  return result;
+}
+
 inline std::string render(Format format, const ScanResult& result, ReportOptions options = {}) {
   std::ostringstream out;
   write_report(out, format, result, options);

@@ -207,6 +207,26 @@ TEST_F(SarifReportTest, InputErrorsBecomeNotificationsAndMarkTheRunIncomplete) {
   EXPECT_FALSE(has(stdin_location, "region"));
 }
 
+TEST(SarifReportNotesTest, NotesAreNotificationsThatKeepTheRunSuccessful) {
+  ScanResult result = testing::sample_with_notes();
+  result.errors.clear();
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parse_json(parser, render_sarif(result, "notes"));
+  simdjson::dom::element invocation = doc["runs"].at(0)["invocations"].at(0);
+  EXPECT_TRUE(bool(invocation["executionSuccessful"]));
+  simdjson::dom::array notifications = invocation["toolExecutionNotifications"];
+  ASSERT_EQ(notifications.size(), 2u);
+  simdjson::dom::element missing = notifications.at(0);
+  EXPECT_EQ(str(missing["level"]), "note");
+  EXPECT_EQ(str(missing["properties"]["kind"]), "missing-input");
+  EXPECT_FALSE(has(missing, "locations"));
+  simdjson::dom::element warning = notifications.at(1);
+  EXPECT_EQ(str(warning["level"]), "warning");
+  simdjson::dom::element physical = warning["locations"].at(0)["physicalLocation"];
+  EXPECT_EQ(str(physical["artifactLocation"]["uri"]), "rbac/roles.yaml");
+  EXPECT_EQ(uint64_t(physical["region"]["startLine"]), 12u);
+}
+
 TEST(SarifReportRunTest, CleanRunIsSuccessfulWithNoRulesOrResults) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc = parse_json(parser, render_sarif(ScanResult{}, "empty"));

@@ -109,6 +109,18 @@ TEST(TextReportTest, HeaderErrorsAndSummary) {
                        "  -                ERROR  standard input is empty\n"));
 }
 
+TEST(TextReportTest, NotesFollowTheErrorsAndAreCounted) {
+  const std::string text = render(Format::kText, testing::sample_with_notes());
+  EXPECT_TRUE(contains(text,
+                       "  -                ERROR  standard input is empty\n\nNotes\n"
+                       "  missing input  kubectl -n kube-system get configmap aws-auth -o yaml\n"
+                       "  rbac/roles.yaml:12:1  WARNING  ClusterRole \"viewer\" appears twice; "
+                       "the later one is used\n\n"));
+  EXPECT_EQ(lines(text).back(),
+            "5 findings (1 critical, 0 high, 1 medium, 2 low, 1 info), 1 suppressed (hidden), "
+            "2 input errors, 2 notes, 7 resources scanned");
+}
+
 TEST(TextReportTest, CleanScanIsJustHeaderAndSummary) {
   ScanResult clean;
   clean.resources = 1;
