@@ -177,7 +177,7 @@ BENCHMARK(BM_K8sDecodeSar);
 void BM_K8sDecodePod10KB(benchmark::State& state) {
   Setup& s = setup();
   for (auto _ : state) {
-    auto review = k8s::decode_admission_review(s.admission);
+    auto review = k8s::decode_admission_review(s.admission, s.service->conversion_plan());
     benchmark::DoNotOptimize(review);
   }
 }
