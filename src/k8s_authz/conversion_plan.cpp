@@ -2,6 +2,7 @@
 #include "k8s_authz/conversion_plan.h"
 
 #include <algorithm>
+#include <string>
 #include <unordered_map>
 
 namespace eksguard::k8s_authz {
@@ -17,13 +18,19 @@ class PlanCompiler {
  public:
   explicit PlanCompiler(ConversionPlan& plan) : plan_(plan) {}
 
-  // Schema types share nodes (a common type is one node however often it is used), so each
-  // is compiled once; the plan is as large as the schema's distinct types.
+  // Each common type is compiled once however often it is used (by its name: a reference may
+  // be a node of its own), so the plan is as large as the schema's distinct types rather than
+  // their expansion (PodSpec is in every workload kind).
   const PlanNode* compile(const cedar::SchemaType& type) {
+    const std::string& name = type.common_type_name();
+    if (!name.empty()) {
+      if (const auto it = by_name_.find(name); it != by_name_.end()) return it->second;
+    }
     const void* key = type.node().get();
-    if (const auto it = compiled_.find(key); it != compiled_.end()) return it->second;
+    if (const auto it = by_node_.find(key); it != by_node_.end()) return it->second;
     const PlanNode* node = build(type);
-    compiled_.emplace(key, node);
+    by_node_.emplace(key, node);
+    if (!name.empty()) by_name_.emplace(name, node);
     return node;
   }
 
@@ -88,7 +95,8 @@ class PlanCompiler {
   }
 
   ConversionPlan& plan_;
-  std::unordered_map<const void*, const PlanNode*> compiled_;
+  std::unordered_map<const void*, const PlanNode*> by_node_;
+  std::unordered_map<std::string, const PlanNode*> by_name_;
   const PlanNode* generic_ = nullptr;
 };
 
