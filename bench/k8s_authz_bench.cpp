@@ -3,6 +3,7 @@
 //   BM_K8sAuthorizeSar        a SubjectAccessReview (list configmaps with a label selector)
 //   BM_K8sAdmitPod10KB        a ~10 KB Pod CREATE AdmissionReview
 //   BM_K8sDecode*             decoding and mapping alone, for the breakdown
+//   BM_K8sSchemaParse, BM_K8sConversionPlanCompile   start-up: the embedded schema
 // ->Threads(2) rows show the throughput of both cores of the reference machine.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "k8s_authz/k8s_schema.h"
 #include "k8s_authz/review.h"
 #include "k8s_authz/service.h"
 
@@ -177,10 +179,34 @@ BENCHMARK(BM_K8sDecodeSar);
 void BM_K8sDecodePod10KB(benchmark::State& state) {
   Setup& s = setup();
   for (auto _ : state) {
-    auto review = k8s::decode_admission_review(s.admission);
+    auto review = k8s::decode_admission_review(s.admission, s.service->conversion_plan());
     benchmark::DoNotOptimize(review);
   }
 }
 BENCHMARK(BM_K8sDecodePod10KB);
+
+// Start-up: parsing the embedded schema and compiling its conversion plan.
+void BM_K8sSchemaParse(benchmark::State& state) {
+  for (auto _ : state) {
+    auto schema = k8s::k8s_schema();
+    benchmark::DoNotOptimize(schema);
+  }
+  state.SetLabel(fmt::format("{} bytes", k8s::k8s_schema_text().size()));
+}
+BENCHMARK(BM_K8sSchemaParse)->Unit(benchmark::kMillisecond);
+
+void BM_K8sConversionPlanCompile(benchmark::State& state) {
+  auto schema = k8s::k8s_schema();
+  if (!schema) return state.SkipWithError("the schema does not parse");
+  size_t nodes = 0;
+  for (auto _ : state) {
+    auto plan = k8s::ConversionPlan::compile(*schema);
+    nodes = plan->node_count();
+    benchmark::DoNotOptimize(plan);
+  }
+  state.SetLabel(fmt::format("{} plan nodes, {} entity types, {} common types", nodes,
+                             schema->entity_types().size(), schema->common_types().size()));
+}
+BENCHMARK(BM_K8sConversionPlanCompile)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "k8s_authz/k8s_schema.h"
 #include "k8s_authz/policy_store.h"
 #include "k8s_authz/review.h"
 
@@ -38,6 +39,16 @@ void evaluate(const eksguard::k8s_authz::Review& review) {
   (void)decision;
 }
 
+// The built-in schema's conversion plan, as the service uses it.
+const eksguard::k8s_authz::ConversionPlan& plan() {
+  static const auto compiled = [] {
+    auto schema = eksguard::k8s_authz::k8s_schema();
+    return eksguard::k8s_authz::ConversionPlan::compile(schema ? *schema
+                                                               : eksguard::cedar::Schema());
+  }();
+  return *compiled;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -45,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   eksguard::k8s_authz::DecodeLimits limits;
   limits.max_body_bytes = 1 << 20;
   if (auto review = eksguard::k8s_authz::decode_access_review(body, limits)) evaluate(*review);
-  if (auto review = eksguard::k8s_authz::decode_admission_review(body, limits)) evaluate(*review);
+  if (auto review = eksguard::k8s_authz::decode_admission_review(body, plan(), limits))
+    evaluate(*review);
   (void)eksguard::k8s_authz::parse_selector(body);
   return 0;
 }

@@ -15,96 +15,8 @@ using cedar::Arena;
 using cedar::RecordEntry;
 using cedar::Value;
 
-enum class MapShape : uint8_t { kNone, kStrings, kStringLists };
-
-// Field names whose value is a Kubernetes map in any object, keyed by the enclosing field
-// ("" matches any parent). Map values that are not strings (quantities written as numbers)
-// become their text.
-struct MapField {
-  std::string_view parent;
-  std::string_view key;
-  MapShape shape;
-};
-constexpr std::array kMapFields = {
-    MapField{"metadata", "labels", MapShape::kStrings},
-    MapField{"metadata", "annotations", MapShape::kStrings},
-    MapField{"", "matchLabels", MapShape::kStrings},
-    MapField{"spec", "nodeSelector", MapShape::kStrings},        // PodSpec
-    MapField{"scheduling", "nodeSelector", MapShape::kStrings},  // RuntimeClass
-    MapField{"resources", "limits", MapShape::kStrings},         // ResourceRequirements
-    MapField{"resources", "requests", MapShape::kStrings},
-    MapField{"spec", "overhead", MapShape::kStrings},  // PodSpec
-    MapField{"overhead", "podFixed", MapShape::kStrings},
-    MapField{"status", "capacity", MapShape::kStrings},  // Node, PersistentVolumeClaim
-    MapField{"status", "allocatable", MapShape::kStrings},
-    MapField{"spec", "capacity", MapShape::kStrings},  // PersistentVolume
-    MapField{"spec", "hard", MapShape::kStrings},      // ResourceQuota
-    MapField{"status", "hard", MapShape::kStrings},
-    MapField{"status", "used", MapShape::kStrings},
-    MapField{"status", "allocatedResources", MapShape::kStrings},
-    MapField{"status", "allocatedResourceStatuses", MapShape::kStrings},
-    MapField{"status", "attachmentMetadata", MapShape::kStrings},  // VolumeAttachment
-    MapField{"csi", "volumeAttributes", MapShape::kStrings},
-    MapField{"flexVolume", "options", MapShape::kStrings},
-    MapField{"endpoints", "deprecatedTopology", MapShape::kStrings},  // EndpointSlice
-    MapField{"spec", "extra", MapShape::kStringLists},                // SubjectAccessReview, CSR
-    MapField{"user", "extra", MapShape::kStringLists},                // TokenReview status
-    MapField{"userInfo", "extra", MapShape::kStringLists},
-};
-
-// Maps that exist only in some kinds: a top-level field, or a field under a named parent.
-struct KindMapField {
-  std::string_view kind;
-  std::string_view parent;  // "" for a top-level field
-  std::string_view key;
-};
-constexpr std::array kKindMapFields = {
-    KindMapField{"ConfigMap", "", "data"},
-    KindMapField{"ConfigMap", "", "binaryData"},
-    KindMapField{"Secret", "", "data"},
-    KindMapField{"Secret", "", "stringData"},
-    KindMapField{"StorageClass", "", "parameters"},
-    KindMapField{"Service", "spec", "selector"},
-    KindMapField{"ReplicationController", "spec", "selector"},
-    KindMapField{"LimitRange", "limits", "max"},
-    KindMapField{"LimitRange", "limits", "min"},
-    KindMapField{"LimitRange", "limits", "default"},
-    KindMapField{"LimitRange", "limits", "defaultRequest"},
-    KindMapField{"LimitRange", "limits", "maxLimitRequestRatio"},
-};
-
-// Every key of the two tables, sorted: most fields are not maps, and one binary search rules
-// them out before the tables are scanned.
-constexpr auto kMapKeys = [] {
-  std::array<std::string_view, kMapFields.size() + kKindMapFields.size()> keys{};
-  size_t count = 0;
-  for (const MapField& field : kMapFields) keys[count++] = field.key;
-  for (const KindMapField& field : kKindMapFields) keys[count++] = field.key;
-  std::sort(keys.begin(), keys.end());
-  return keys;
-}();
-
-MapShape map_shape(std::string_view kind, std::string_view parent, std::string_view key,
-                   uint32_t depth) {
-  if (!std::binary_search(kMapKeys.begin(), kMapKeys.end(), key)) return MapShape::kNone;
-  for (const MapField& field : kMapFields) {
-    if (field.key == key && (field.parent.empty() || field.parent == parent)) return field.shape;
-  }
-  for (const KindMapField& field : kKindMapFields) {
-    if (field.kind != kind || field.key != key) continue;
-    if (field.parent.empty() ? depth == 1 : field.parent == parent) return MapShape::kStrings;
-  }
-  return MapShape::kNone;
-}
-
-bool is_scalar(dom::element value) {
-  const dom::element_type type = value.type();
-  return type != dom::element_type::ARRAY && type != dom::element_type::OBJECT &&
-         type != dom::element_type::NULL_VALUE;
-}
-
-// The text of a scalar map value: strings as they are, numbers and booleans as JSON spells
-// them (a quantity may be written `cpu: 2`).
+// The text of a scalar: strings as they are, numbers and booleans as JSON spells them (a
+// quantity may be written `cpu: 2`, an IntOrString is often a number).
 std::string_view scalar_text(dom::element value, Arena& arena) {
   switch (value.type()) {
     case dom::element_type::STRING:
@@ -122,15 +34,18 @@ std::string_view scalar_text(dom::element value, Arena& arena) {
   }
 }
 
+PlanShape shape_of(const PlanNode* plan) {
+  return plan == nullptr ? PlanShape::kGeneric : plan->shape;
+}
+
 class Converter {
  public:
-  Converter(std::string_view kind, Arena& arena, const ObjectLimits& limits,
-            std::vector<Label>* labels)
-      : kind_(kind), arena_(arena), limits_(limits), labels_(labels) {}
+  Converter(Arena& arena, const ObjectLimits& limits, std::vector<Label>* labels)
+      : arena_(arena), limits_(limits), labels_(labels) {}
 
-  Result<Value> convert_root(dom::element object) {
+  Result<Value> convert_root(dom::element object, const PlanNode* plan) {
     Value out;
-    if (!convert(object, "", "", 0, out)) return fail(error_);
+    if (!convert(object, plan, "", "", 0, out)) return fail(error_);
     return out;
   }
 
@@ -140,36 +55,50 @@ class Converter {
     return false;
   }
 
-  // Converts `value` (the field `key` of an object that is itself the field `parent`).
-  bool convert(dom::element value, std::string_view parent, std::string_view key, uint32_t depth,
-               Value& out) {
+  // Converts `value` (the field `key` of an object that is itself the field `parent`) as
+  // `plan` says (nullptr: generically).
+  bool convert(dom::element value, const PlanNode* plan, std::string_view parent,
+               std::string_view key, uint32_t depth, Value& out) {
     if (++values_ > limits_.max_values) {
       return limit(fmt::format("the object has more than {} JSON values", limits_.max_values));
     }
+    const PlanShape shape = shape_of(plan);
     switch (value.type()) {
       case dom::element_type::STRING:
         out = Value::from_string(arena_.copy(std::string_view(value.get_string().value_unsafe())));
         return true;
       case dom::element_type::INT64:
-        out = Value::from_long(value.get_int64().value_unsafe());
+        if (shape == PlanShape::kString) {
+          out = Value::from_string(scalar_text(value, arena_));
+        } else if (shape == PlanShape::kDecimal) {
+          out = number_to_value(value, arena_);
+        } else {
+          out = Value::from_long(value.get_int64().value_unsafe());
+        }
         return true;
       case dom::element_type::UINT64:
       case dom::element_type::DOUBLE:
-        out = number_to_value(value, arena_);
+        out = shape == PlanShape::kString ? Value::from_string(scalar_text(value, arena_))
+                                          : number_to_value(value, arena_);
         return true;
       case dom::element_type::BOOL:
-        out = Value::from_bool(value.get_bool().value_unsafe());
+        out = shape == PlanShape::kString ? Value::from_string(scalar_text(value, arena_))
+                                          : Value::from_bool(value.get_bool().value_unsafe());
         return true;
       case dom::element_type::NULL_VALUE:
         return false;  // never reached: callers skip nulls
-      case dom::element_type::ARRAY: {
-        const dom::array array = as_array(value);
-        return convert_array(array, key, depth, out);
-      }
-      case dom::element_type::OBJECT: {
-        const dom::object object = as_object(value);
-        return convert_object(object, parent, key, depth, out);
-      }
+      case dom::element_type::ARRAY:
+      case dom::element_type::OBJECT:
+        if (!enter(depth)) return false;
+        if (shape == PlanShape::kString) {
+          out = Value::from_string(arena_.copy(simdjson::minify(value)));  // a RawExtension
+          return true;
+        }
+        if (value.type() == dom::element_type::ARRAY) {
+          const bool is_set = shape == PlanShape::kSet || shape == PlanShape::kSetOrMap;
+          return convert_array(as_array(value), is_set ? plan->element : nullptr, depth, out);
+        }
+        return convert_object(as_object(value), plan, parent, key, depth, out);
     }
     return false;
   }
@@ -181,14 +110,12 @@ class Converter {
     return true;
   }
 
-  bool convert_array(dom::array array, std::string_view key, uint32_t depth, Value& out) {
-    if (!enter(depth)) return false;
+  bool convert_array(dom::array array, const PlanNode* item_plan, uint32_t depth, Value& out) {
     const size_t start = items_.size();
     for (dom::element item : array) {
       if (item.is_null()) continue;
       Value converted;
-      // Items of an array keep the array's field name as their parent (LimitRange limits[]).
-      if (!convert(item, key, key, depth + 1, converted)) return false;
+      if (!convert(item, item_plan, "", "", depth + 1, converted)) return false;
       items_.push_back(converted);
     }
     out = cedar::make_set(arena_, std::span<Value>(items_.data() + start, items_.size() - start));
@@ -196,18 +123,24 @@ class Converter {
     return true;
   }
 
-  bool convert_object(dom::object object, std::string_view parent, std::string_view key,
-                      uint32_t depth, Value& out) {
-    if (!enter(depth)) return false;
-    const MapShape shape = depth == 0 ? MapShape::kNone : map_shape(kind_, parent, key, depth);
-    if (shape != MapShape::kNone && convert_map(object, shape, parent, key, depth, out)) {
-      return true;
+  bool convert_object(dom::object object, const PlanNode* plan, std::string_view parent,
+                      std::string_view key, uint32_t depth, Value& out) {
+    switch (shape_of(plan)) {
+      case PlanShape::kSetOrMap:
+        return convert_map(object, plan->map_value, parent, key, depth, out);
+      case PlanShape::kEmptyRecord:
+        out = Value::from_canonical_record({});
+        return true;
+      default:
+        break;
     }
+    const PlanNode* record_plan = shape_of(plan) == PlanShape::kRecord ? plan : nullptr;
     const size_t start = entries_.size();
     for (dom::key_value_pair field : object) {
       if (field.value.is_null()) continue;
+      const PlanNode* field_plan = record_plan != nullptr ? record_plan->field(field.key) : nullptr;
       Value converted;
-      if (!convert(field.value, key, field.key, depth + 1, converted)) return false;
+      if (!convert(field.value, field_plan, key, field.key, depth + 1, converted)) return false;
       entries_.push_back(RecordEntry{arena_.copy(field.key), converted});
     }
     out = make_record(start);
@@ -247,21 +180,9 @@ class Converter {
     return record;
   }
 
-  // A map as Set<{key, value}>; false (convert it as a record instead) when a value does not
-  // have the map's value shape.
-  bool convert_map(dom::object object, MapShape shape, std::string_view parent,
+  // A Kubernetes map as Set<{key, value}>, each value converted as `value_plan` says.
+  bool convert_map(dom::object object, const PlanNode* value_plan, std::string_view parent,
                    std::string_view key, uint32_t depth, Value& out) {
-    for (dom::key_value_pair field : object) {
-      if (field.value.is_null()) continue;
-      if (shape == MapShape::kStrings && !is_scalar(field.value)) return false;
-      if (shape == MapShape::kStringLists) {
-        dom::array list;
-        if (field.value.get_array().get(list) != simdjson::SUCCESS) return false;
-        for (dom::element item : list) {
-          if (!item.is_string()) return false;
-        }
-      }
-    }
     // Only the object's own labels (metadata.labels, depth 2), not a pod template's.
     const bool collect_labels =
         labels_ != nullptr && depth == 2 && parent == "metadata" && key == "labels";
@@ -270,21 +191,12 @@ class Converter {
       if (field.value.is_null()) continue;
       std::array<RecordEntry, 2> pair{};
       pair[0] = RecordEntry{"key", Value::from_string(arena_.copy(field.key))};
-      if (shape == MapShape::kStrings) {
-        const std::string_view text = scalar_text(field.value, arena_);
-        pair[1] = RecordEntry{"value", Value::from_string(text)};
-        if (collect_labels) labels_->push_back(Label{pair[0].value.as_string(), text});
-      } else {
-        const size_t list_start = items_.size();
-        const dom::array item_items = as_array(field.value);
-        for (dom::element item : item_items) {
-          items_.push_back(
-              Value::from_string(arena_.copy(std::string_view(item.get_string().value_unsafe()))));
-        }
-        pair[1] = RecordEntry{
-            "value", cedar::make_set(arena_, std::span<Value>(items_.data() + list_start,
-                                                              items_.size() - list_start))};
-        items_.resize(list_start);
+      pair[1].key = "value";
+      if (!convert(field.value, value_plan, key, field.key, depth + 1, pair[1].value)) {
+        return false;
+      }
+      if (collect_labels && pair[1].value.is_string()) {
+        labels_->push_back(Label{pair[0].value.as_string(), pair[1].value.as_string()});
       }
       items_.push_back(cedar::make_record(arena_, pair));
     }
@@ -293,7 +205,6 @@ class Converter {
     return true;
   }
 
-  std::string_view kind_;
   Arena& arena_;
   const ObjectLimits& limits_;
   std::vector<Label>* labels_;
@@ -317,11 +228,11 @@ cedar::Value number_to_value(simdjson::dom::element number, cedar::Arena& arena)
   return Value::from_string(scalar_text(number, arena));
 }
 
-Result<cedar::Value> object_to_value(simdjson::dom::element object, std::string_view kind,
+Result<cedar::Value> object_to_value(simdjson::dom::element object, const PlanNode* plan,
                                      cedar::Arena& arena, const ObjectLimits& limits,
                                      std::vector<Label>* labels) {
   if (!object.is_object()) return fail("expected a JSON object");
-  return Converter(kind, arena, limits, labels).convert_root(object);
+  return Converter(arena, limits, labels).convert_root(object, plan);
 }
 
 }  // namespace eksguard::k8s_authz

@@ -1,12 +1,13 @@
 // Kubernetes objects (JSON, as simdjson DOM elements) → Cedar values, for the admission webhook.
 //
-// The shape follows the AWS prototype's schema so its policies run unchanged: JSON objects are
-// records, arrays are sets, strings, integers and booleans stay what they are, nulls are left
-// out. Kubernetes maps (`map[string]string` such as labels, annotations, ConfigMap data, a
-// Service selector, resource limits) become `Set<{key, value}>` (meta::v1::KeyValue), since a
-// record cannot be searched by a key computed in a policy; `extra` maps of string lists become
-// `Set<{key, value: Set<String>}>`. Which objects are maps is decided by a table of field names
-// (see object_value.cpp), as the API types declare them.
+// The conversion follows a plan compiled from the schema in force (conversion_plan.h), so the
+// values have the types the schema declares: Kubernetes maps (labels, annotations, ConfigMap
+// data, a Service selector, resource limits: whatever the schema types as
+// Set<meta::v1::KeyValue> or another Set<{key, value}>) become sets of {key, value}, since a
+// record cannot be searched by a key computed in a policy; String fields get text whatever the
+// JSON held (an IntOrString 8080 is "8080"). Fields the schema does not know are converted
+// generically as the AWS prototype does: JSON objects are records, arrays are sets, strings,
+// integers and booleans stay what they are, nulls are left out.
 //
 // Unlike the prototype, no JSON value makes the conversion fail (a float made the prototype
 // answer with an error, which its `failurePolicy: Ignore` turned into an allow): a number with
@@ -24,6 +25,7 @@
 #include "cedar/arena.h"
 #include "cedar/value.h"
 #include "common/result.h"
+#include "k8s_authz/conversion_plan.h"
 
 namespace eksguard::k8s_authz {
 
@@ -38,10 +40,10 @@ struct Label {
   std::string_view value;
 };
 
-// Converts `object` (a JSON object) into a Cedar record in `arena`. `kind` is the object's
-// Kind (e.g. "ConfigMap"), which decides a few kind-specific maps. The object's
+// Converts `object` (a JSON object) into a Cedar record in `arena` as `plan` says
+// (ConversionPlan::for_entity_type; nullptr converts generically). The object's
 // metadata.labels are appended to `labels` (strings in `arena`). Errors only for limits.
-Result<cedar::Value> object_to_value(simdjson::dom::element object, std::string_view kind,
+Result<cedar::Value> object_to_value(simdjson::dom::element object, const PlanNode* plan,
                                      cedar::Arena& arena, const ObjectLimits& limits,
                                      std::vector<Label>* labels);
 

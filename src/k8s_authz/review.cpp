@@ -666,13 +666,13 @@ bool read_admission_request(Reader& reader, dom::object request, AdmissionView& 
 
 // The object as a record plus its labels as tags; an absent object is an empty record.
 Result<std::pair<Value, Value>, BadRequest> object_entity_values(
-    Builder& builder, const std::optional<dom::element>& object, std::string_view kind,
+    Builder& builder, const std::optional<dom::element>& object, const PlanNode* plan,
     std::string_view path, const DecodeLimits& limits) {
   if (!object) {
     return std::pair{Value::from_canonical_record({}), Value::from_canonical_record({})};
   }
   std::vector<Label> labels;
-  auto value = object_to_value(*object, kind, builder.arena(), limits.object, &labels);
+  auto value = object_to_value(*object, plan, builder.arena(), limits.object, &labels);
   if (!value) return bad(fmt::format("{}: {}", path, value.error().message));
   std::vector<RecordEntry> tags;
   tags.reserve(labels.size());
@@ -696,6 +696,7 @@ Result<std::pair<Value, Value>, BadRequest> object_entity_values(
 }  // namespace
 
 Result<Review, BadRequest> decode_admission_review(std::string_view body,
+                                                   const ConversionPlan& plan,
                                                    const DecodeLimits& limits) {
   auto parsed = parse_json(body, limits);
   if (!parsed) return Unexpected(parsed.error());
@@ -729,16 +730,17 @@ Result<Review, BadRequest> decode_admission_review(std::string_view body,
 
   const std::string type = fmt::format("{}::{}::{}", cedar_namespace_for_group(view.kind_group),
                                        view.kind_version, view.kind);
+  const PlanNode* object_plan = plan.for_entity_type(type);
   const bool is_delete = operation == "delete";
   const auto& object = is_delete && view.old_object ? view.old_object : view.object;
   auto values = object_entity_values(
-      builder, object, view.kind,
+      builder, object, object_plan,
       is_delete && view.old_object ? "request.oldObject" : "request.object", limits);
   if (!values) return Unexpected(values.error());
   Value attrs = values->first;
   if (operation == "update" && view.old_object) {
     auto old_values =
-        object_entity_values(builder, view.old_object, view.kind, "request.oldObject", limits);
+        object_entity_values(builder, view.old_object, object_plan, "request.oldObject", limits);
     if (!old_values) return Unexpected(old_values.error());
     const EntityUid* old_uid = builder.uid(type, view.uid);
     builder.add(old_uid, old_values->first, {}, old_values->second);

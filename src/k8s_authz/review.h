@@ -29,10 +29,11 @@
 //              (`rbac.authorization.k8s.io` → `rbac`, `networking.k8s.io` → `networking`),
 //              any other dotted group reversed (`cedar.k8s.aws` → `aws::k8s::cedar`),
 //              characters outside [A-Za-z0-9_] as `_`. Its id is the URL path; its attributes
-//              are the object (object_value.h), the old object on DELETE; on UPDATE attribute
-//              `oldObject` refers to a second entity of the same type (id: the request uid)
-//              holding request.oldObject. Both carry their labels as entity tags. For CONNECT
-//              the object is the options kind (core::v1::PodExecOptions, ...).
+//              are the object converted as the schema types it (object_value.h), the old
+//              object on DELETE; on UPDATE attribute `oldObject` refers to a second entity of the
+//              same type (id: the request uid) holding request.oldObject. Both carry their labels
+//              as entity tags. For CONNECT the object is the options kind
+//              (core::v1::PodExecOptions, ...).
 //
 // Any problem with the body itself (not JSON, wrong apiVersion/kind, a missing or mistyped
 // field, too large or too deep) is a BadRequest naming the JSON path and what was expected.
@@ -81,7 +82,9 @@ struct Review {
 
 Result<Review, BadRequest> decode_access_review(std::string_view body,
                                                 const DecodeLimits& limits = {});
+// `plan` (compiled from the schema in force) decides how the objects convert.
 Result<Review, BadRequest> decode_admission_review(std::string_view body,
+                                                   const ConversionPlan& plan,
                                                    const DecodeLimits& limits = {});
 
 // The Cedar namespace for an API group ("" → "core", "rbac.authorization.k8s.io" → "rbac",

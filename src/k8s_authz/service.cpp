@@ -112,11 +112,11 @@ WebhookService::WebhookService(ServiceConfig config) : config_(std::move(config)
 Result<std::unique_ptr<WebhookService>> WebhookService::create(ServiceConfig config) {
   if (config.policy_dir.empty()) return fail("the policy directory is not set");
   std::unique_ptr<WebhookService> service(new WebhookService(std::move(config)));
-  if (service->config_.validate_policies) {
-    auto schema = k8s_schema();
-    if (!schema) return fail("built-in Kubernetes schema: " + schema.error().message);
-    service->schema_ = std::move(*schema);
-  }
+  auto schema = k8s_schema();
+  if (!schema) return fail("built-in Kubernetes schema: " + schema.error().message);
+  // Objects convert as the schema types them, whether or not policies are validated.
+  service->plan_ = ConversionPlan::compile(*schema);
+  if (service->config_.validate_policies) service->schema_ = std::move(*schema);
   service->reload();
   return service;
 }
@@ -250,7 +250,7 @@ WebhookReply WebhookService::authorize(std::string_view body) {
 }
 
 WebhookReply WebhookService::admit(std::string_view body) {
-  auto review = decode_admission_review(body, config_.limits);
+  auto review = decode_admission_review(body, *plan_, config_.limits);
   if (!review) {
     counters_.admit_error.fetch_add(1, std::memory_order_relaxed);
     log(LogLevel::kWarning, "bad AdmissionReview: " + review.error().message);

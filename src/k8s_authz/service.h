@@ -110,6 +110,7 @@ class WebhookService {
   std::string metrics_text() const;
   std::shared_ptr<const PolicyStore> policies() const { return store_.load(); }
   const ServiceConfig& config() const { return config_; }
+  const ConversionPlan& conversion_plan() const { return *plan_; }
 
  private:
   explicit WebhookService(ServiceConfig config);
@@ -118,7 +119,8 @@ class WebhookService {
   void count_errors(const StoreDecision& decision, const Review& review, bool forbids_only);
 
   ServiceConfig config_;
-  std::optional<cedar::Schema> schema_;
+  std::optional<cedar::Schema> schema_;         // for validation, when enabled
+  std::shared_ptr<const ConversionPlan> plan_;  // from the schema; immutable
   std::atomic<std::shared_ptr<const PolicyStore>> store_;
   std::mutex reload_mutex_;
   std::optional<DirectorySnapshot> snapshot_;  // guarded by reload_mutex_

@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "k8s_authz/k8s_schema.h"
 #include "k8s_authz/policy_store.h"
 #include "k8s_authz/review.h"
 
@@ -109,8 +111,18 @@ inline Match evaluate_sar(std::string_view policies, std::string_view body) {
   return evaluate(policies, *review);
 }
 
+// The conversion plan of the built-in schema, compiled once.
+inline const ConversionPlan& builtin_plan() {
+  static const std::shared_ptr<const ConversionPlan> plan = [] {
+    auto schema = k8s_schema();
+    if (!schema) ADD_FAILURE() << schema.error().message;
+    return ConversionPlan::compile(schema ? *schema : cedar::Schema());
+  }();
+  return *plan;
+}
+
 inline Match evaluate_admission(std::string_view policies, std::string_view body) {
-  auto review = decode_admission_review(body);
+  auto review = decode_admission_review(body, builtin_plan());
   if (!review) {
     ADD_FAILURE() << review.error().message << "\nbody: " << body;
     return Match::kError;

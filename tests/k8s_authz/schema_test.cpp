@@ -37,6 +37,47 @@ TEST(K8sAuthzSchema, ParsesAndDeclaresTheMapping) {
                                      "k8s::User", "core::v1::PodExecOptions"));
 }
 
+// Generated from the OpenAPI: every GA and beta kind (no alpha one but the prototype's Policy
+// CRD), every field, IntOrString and quantities typed as the conversion makes them.
+TEST(K8sAuthzSchema, CoversEveryGaAndBetaKind) {
+  auto schema = k8s_schema();
+  ASSERT_TRUE(schema) << schema.error().message;
+  size_t kinds = 0;
+  for (const cedar::EntityTypeDef& type : schema->entity_types()) {
+    if (type.name.starts_with("k8s::")) continue;
+    ++kinds;
+    EXPECT_TRUE(type.name.find("alpha") == std::string::npos ||
+                type.name == "aws::k8s::cedar::v1alpha1::Policy")
+        << type.name;
+  }
+  EXPECT_GE(kinds, 80U);  // 74 API kinds, 6 CONNECT option kinds, the Policy CRD
+  for (const char* type :
+       {"apiregistration::v1::APIService", "apiextensions::v1::CustomResourceDefinition",
+        "resource::v1beta1::ResourceClaim", "networking::v1beta1::ServiceCIDR",
+        "storage::v1beta1::VolumeAttributesClass", "autoscaling::v1::Scale", "policy::v1::Eviction",
+        "authentication::v1::TokenRequest", "core::v1::ComponentStatus",
+        "admissionregistration::v1beta1::ValidatingAdmissionPolicy"}) {
+    EXPECT_NE(schema->find_entity_type(type), nullptr) << type;
+  }
+  const auto* ports = schema->find_entity_type("core::v1::Service")
+                          ->find_attribute("spec")
+                          ->type.find_attribute("ports");
+  ASSERT_NE(ports, nullptr);
+  EXPECT_EQ(ports->type.element().find_attribute("targetPort")->type.to_string(), "String");
+  EXPECT_EQ(ports->type.element().find_attribute("port")->type.to_string(), "Long");
+  const auto* container = schema->find_common_type("core::v1::Container");
+  ASSERT_NE(container, nullptr);
+  EXPECT_EQ(container->type.find_attribute("livenessProbe")
+                ->type.find_attribute("httpGet")
+                ->type.find_attribute("port")
+                ->type.to_string(),
+            "String");
+  EXPECT_EQ(schema->find_common_type("core::v1::ResourceRequirements")
+                ->type.find_attribute("limits")
+                ->type.to_string(),
+            "Set<meta::v1::KeyValue>");
+}
+
 TEST(K8sAuthzSchema, CommandPrintsItForValidate) {
   const auto printed = run_eksguard("cedar schema k8s");
   EXPECT_EQ(printed.exit_code, 0);
