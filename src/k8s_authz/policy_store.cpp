@@ -30,9 +30,19 @@ Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
   return text.str();
 }
 
-// Parses and validates one file; every problem rendered with its snippet.
+ValidationIssue issue_of(const cedar::ValidationDiagnostic& found) {
+  const cedar::Diagnostic& d = found.diagnostic;
+  std::string message = d.message;
+  if (!found.help.empty()) message += " (" + found.help + ")";
+  return ValidationIssue{d.severity, d.code,   found.policy_id,   d.file,
+                         d.line,     d.column, std::move(message)};
+}
+
+// Parses and validates one file; every problem rendered with its snippet. The issues the
+// mode lets through are appended to `issues`.
 Result<PolicyFile> compile_file(std::string name, std::string_view text,
-                                const cedar::Schema* schema) {
+                                const cedar::Schema* schema, ValidationMode mode,
+                                std::vector<ValidationIssue>& issues) {
   auto parsed = cedar::PolicySet::parse(text, name);
   if (!parsed) {
     std::string message;
@@ -41,14 +51,62 @@ Result<PolicyFile> compile_file(std::string name, std::string_view text,
     }
     return fail(std::move(message));
   }
-  if (schema != nullptr) {
-    const cedar::ValidationResult result = cedar::validate(*parsed, *schema, {.warnings = false});
-    if (!result.ok()) return fail(cedar::render_all(result.diagnostics(), parsed->source()));
+  if (schema != nullptr && mode != ValidationMode::kOff) {
+    const cedar::ValidationResult result = cedar::validate(*parsed, *schema);
+    if (mode == ValidationMode::kStrict && !result.ok()) {
+      cedar::Diagnostics errors;
+      for (const cedar::Diagnostic& d : result.diagnostics()) {
+        if (d.severity == cedar::Severity::kError) errors.push_back(d);
+      }
+      return fail(cedar::render_all(errors, parsed->source()));
+    }
+    for (const cedar::PolicyValidation& policy : result.policies) {
+      for (const auto& error : policy.errors) issues.push_back(issue_of(error));
+      for (const auto& warning : policy.warnings) issues.push_back(issue_of(warning));
+    }
   }
   return PolicyFile{std::move(name), std::move(*parsed)};
 }
 
 }  // namespace
+
+std::string_view validation_mode_name(ValidationMode mode) {
+  switch (mode) {
+    case ValidationMode::kStrict:
+      return "strict";
+    case ValidationMode::kWarn:
+      return "warn";
+    case ValidationMode::kOff:
+      return "off";
+  }
+  return "strict";
+}
+
+std::optional<ValidationMode> parse_validation_mode(std::string_view text) {
+  if (text == "strict") return ValidationMode::kStrict;
+  if (text == "warn") return ValidationMode::kWarn;
+  if (text == "off") return ValidationMode::kOff;
+  return std::nullopt;
+}
+
+std::string ValidationIssue::render() const {
+  std::string out = fmt::format("{} {} policy \"{}\" at {}:{}:{}: ", cedar::severity_name(severity),
+                                code, policy_id, file, line, column);
+  // One line each: a multi-line message keeps its first line break as "; ".
+  for (const char c : message) {
+    if (c == '\n') {
+      if (!out.ends_with("; ")) out += "; ";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+size_t PolicyStore::validation_issue_count(cedar::Severity severity) const {
+  return static_cast<size_t>(std::count_if(issues_.begin(), issues_.end(),
+                                           [&](const auto& i) { return i.severity == severity; }));
+}
 
 std::string PolicyRef::describe() const {
   const cedar::Policy& p = policy();
@@ -64,7 +122,8 @@ size_t PolicyStore::policy_count() const {
 
 Result<std::shared_ptr<const PolicyStore>> PolicyStore::load(const fs::path& directory,
                                                              const cedar::Schema* schema,
-                                                             const StoreLimits& limits) {
+                                                             const StoreLimits& limits,
+                                                             ValidationMode mode) {
   std::error_code error;
   if (!fs::is_directory(directory, error)) {
     return fail(fmt::format("{}: not a readable directory", directory.string()));
@@ -93,27 +152,30 @@ Result<std::shared_ptr<const PolicyStore>> PolicyStore::load(const fs::path& dir
     }
     texts.emplace_back(path.filename().string(), std::move(*text));
   }
-  if (!problems.empty()) return assemble({}, problems);
-  return from_texts(texts, schema);
+  if (!problems.empty()) return assemble({}, {}, problems);
+  return from_texts(texts, schema, mode);
 }
 
 Result<std::shared_ptr<const PolicyStore>> PolicyStore::from_texts(
-    std::span<const std::pair<std::string, std::string>> texts, const cedar::Schema* schema) {
+    std::span<const std::pair<std::string, std::string>> texts, const cedar::Schema* schema,
+    ValidationMode mode) {
   std::vector<PolicyFile> files;
+  std::vector<ValidationIssue> issues;
   std::vector<std::string> problems;
   for (const auto& [name, text] : texts) {
-    auto file = compile_file(name, text, schema);
+    auto file = compile_file(name, text, schema, mode, issues);
     if (!file) {
       problems.push_back(file.error().message);
       continue;
     }
     files.push_back(std::move(*file));
   }
-  return assemble(std::move(files), problems);
+  return assemble(std::move(files), std::move(issues), problems);
 }
 
 Result<std::shared_ptr<const PolicyStore>> PolicyStore::assemble(
-    std::vector<PolicyFile> files, const std::vector<std::string>& problems) {
+    std::vector<PolicyFile> files, std::vector<ValidationIssue> issues,
+    const std::vector<std::string>& problems) {
   if (!problems.empty()) {
     std::string message;
     for (const std::string& problem : problems) {
@@ -122,7 +184,7 @@ Result<std::shared_ptr<const PolicyStore>> PolicyStore::assemble(
     }
     return fail(std::move(message));
   }
-  return std::shared_ptr<const PolicyStore>(new PolicyStore(std::move(files)));
+  return std::shared_ptr<const PolicyStore>(new PolicyStore(std::move(files), std::move(issues)));
 }
 
 StoreDecision PolicyStore::decide(const cedar::Request& request,
