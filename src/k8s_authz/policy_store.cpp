@@ -30,12 +30,24 @@ Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
   return text.str();
 }
 
-ValidationIssue issue_of(const cedar::ValidationDiagnostic& found) {
+// The id a decision names the policy by (`@id` or Cedar's policyN); the validator uses Cedar's.
+std::string display_id(const cedar::PolicySet& policies, std::string_view policy_id) {
+  for (const auto group : {policies.policies(), policies.templates()}) {
+    for (const cedar::Policy& policy : group) {
+      if (policy.id == policy_id) return std::string(cedar::PolicySet::display_id(policy));
+    }
+  }
+  return std::string(policy_id);
+}
+
+ValidationIssue issue_of(const cedar::PolicySet& policies,
+                         const cedar::ValidationDiagnostic& found) {
   const cedar::Diagnostic& d = found.diagnostic;
   std::string message = d.message;
   if (!found.help.empty()) message += " (" + found.help + ")";
-  return ValidationIssue{d.severity, d.code,   found.policy_id,   d.file,
-                         d.line,     d.column, std::move(message)};
+  return ValidationIssue{
+      d.severity,        d.code, display_id(policies, found.policy_id), d.file, d.line, d.column,
+      std::move(message)};
 }
 
 // Parses and validates one file; every problem rendered with its snippet. The issues the
@@ -61,8 +73,8 @@ Result<PolicyFile> compile_file(std::string name, std::string_view text,
       return fail(cedar::render_all(errors, parsed->source()));
     }
     for (const cedar::PolicyValidation& policy : result.policies) {
-      for (const auto& error : policy.errors) issues.push_back(issue_of(error));
-      for (const auto& warning : policy.warnings) issues.push_back(issue_of(warning));
+      for (const auto& error : policy.errors) issues.push_back(issue_of(*parsed, error));
+      for (const auto& warning : policy.warnings) issues.push_back(issue_of(*parsed, warning));
     }
   }
   return PolicyFile{std::move(name), std::move(*parsed)};
