@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "common/utf8.h"
 #include "doc/loader.h"
 #include "k8s_authz/review.h"
 
@@ -19,24 +20,27 @@ using doc::Node;
 
 constexpr std::string_view kCrdApiVersion = "apiextensions.k8s.io/v1";
 
-// A Cedar string literal: quotes, backslashes and control characters escaped.
+// A Cedar string literal in plain ASCII: quotes and backslashes escaped, control characters and
+// every non-ASCII character as \u{…} (so no bidirectional control can disguise the output).
 std::string quote(std::string_view text) {
   std::string out = "\"";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+  for (size_t i = 0; i < text.size();) {
+    const Utf8Char c = decode_utf8(text.data() + i, text.size() - i);
+    i += c.length;
+    const char32_t cp = c.code_point;
+    if (cp == '"' || cp == '\\') {
       out += '\\';
-      out += c;
-    } else if (c == '\n') {
+      out += static_cast<char>(cp);
+    } else if (cp == '\n') {
       out += "\\n";
-    } else if (c == '\r') {
+    } else if (cp == '\r') {
       out += "\\r";
-    } else if (c == '\t') {
+    } else if (cp == '\t') {
       out += "\\t";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      out += fmt::format("\\u{{{:x}}}", byte);
+    } else if (cp < 0x20 || cp >= 0x7f) {
+      out += fmt::format("\\u{{{:x}}}", static_cast<uint32_t>(cp));
     } else {
-      out += c;
+      out += static_cast<char>(cp);
     }
   }
   return out + "\"";

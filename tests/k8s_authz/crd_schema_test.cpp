@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,7 @@ spec:
                     properties:
                       type: {type: string}
                       "odd \"name\"": {type: string}
+                      "caf\u00e9\u202e": {type: string}
     - name: v1alpha2
       served: false
       storage: false
@@ -188,6 +190,11 @@ TEST(K8sAuthzCrdSchema, TranslatesACertManagerLikeCertificate) {
             "Set<meta::v1::KeyValueStringSlice>");
   EXPECT_TRUE(path(schema, kType, {"status", "conditions", "type"})->required);
   EXPECT_NE(path(schema, kType, {"status", "conditions", "odd \"name\""}), nullptr);
+  // Non-ASCII names survive, written as escapes: the fragment is plain ASCII.
+  EXPECT_NE(path(schema, kType, {"status", "conditions", "caf\u00e9\u202e"}), nullptr);
+  EXPECT_NE(fragment->text.find(R"("caf\u{e9}\u{202e}"?: __cedar::String)"), std::string::npos);
+  EXPECT_TRUE(std::all_of(fragment->text.begin(), fragment->text.end(),
+                          [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
   // Left out, and said so.
   for (const std::string_view gone : {"counts", "raw", "anything"}) {
     EXPECT_EQ(path(schema, kType, {"spec", gone}), nullptr) << gone;
@@ -350,7 +357,7 @@ TEST(K8sAuthzCrdSchema, MalformedCrdsAreErrorsWithCodeAndPosition) {
        "crd.invalid-schema", 10},
       {"apiVersion: v1\nkind: List\nitems: {a: 1}\n", "crd.invalid-field", 3},
       {"apiVersion: v1\nkind: ConfigMap\n", "crd.none", 0},
-      {std::string(kCertificate) + "---\n" + std::string(kCertificate), "crd.duplicate-kind", 70},
+      {std::string(kCertificate) + "---\n" + std::string(kCertificate), "crd.duplicate-kind", 71},
   };
   for (const Case& c : cases) {
     auto fragment = translate(c.text);
