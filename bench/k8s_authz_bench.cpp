@@ -4,6 +4,8 @@
 //   BM_K8sAdmitPod10KB        a ~10 KB Pod CREATE AdmissionReview
 //   BM_K8sDecode*             decoding and mapping alone, for the breakdown
 //   BM_K8sSchemaParse, BM_K8sConversionPlanCompile   start-up: the embedded schema
+//   BM_K8sPolicyReload/mode   reloading the 300 policies (read, parse, validate as
+//                             strict=0, warn=1, off=2), what every policy change costs
 // ->Threads(2) rows show the throughput of both cores of the reference machine.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -208,5 +210,19 @@ void BM_K8sConversionPlanCompile(benchmark::State& state) {
                              schema->entity_types().size(), schema->common_types().size()));
 }
 BENCHMARK(BM_K8sConversionPlanCompile)->Unit(benchmark::kMillisecond);
+void BM_K8sPolicyReload(benchmark::State& state) {
+  Setup& s = setup();
+  k8s::ServiceConfig config;
+  config.policy_dir = s.dir;
+  config.policy_validation = static_cast<k8s::ValidationMode>(state.range(0));
+  auto service = k8s::WebhookService::create(config);
+  if (!service || !(*service)->ready()) return state.SkipWithError("policies did not load");
+  for (auto _ : state) {
+    k8s::ReloadResult result = (*service)->reload();
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetLabel(std::string(k8s::validation_mode_name(config.policy_validation)));
+}
+BENCHMARK(BM_K8sPolicyReload)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 }  // namespace

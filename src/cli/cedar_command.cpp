@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "cedar/policy_set.h"
 #include "cedar/request.h"
 #include "cedar/schema/cedar_schema_parser.h"
+#include "cedar/schema/fragments.h"
 #include "cedar/schema/json_schema_parser.h"
 #include "cedar/validator/validator.h"
 #include "cli/app.h"
@@ -25,6 +27,7 @@
 #include "cli/cedar_policy_input.h"
 #include "cli/cedar_translate_command.h"
 #include "doc/loader.h"
+#include "k8s_authz/k8s_schema.h"
 #include "report/json_writer.h"
 
 namespace eksguard::cli {
@@ -452,7 +455,11 @@ CedarCommand::CedarCommand(CLI::App& app)
       "validate", "Validate policies against a schema (strict mode; exit 1 on errors)");
   add_policy_options(validate_, validate_policies_);
   validate_->get_option("--policies")->required();
-  validate_->add_option("--schema,-s", validate_schema_, "Schema (Cedar or JSON syntax)")
+  validate_
+      ->add_option("--schema,-s", validate_schema_,
+                   "Schema (Cedar or JSON syntax); repeat to merge fragments; `k8s` is the "
+                   "webhooks' built-in schema (with custom resource fragments, as serve merges "
+                   "them)")
       ->required();
 
   format_ = std::make_unique<CedarFormatCommand>(*command_);
@@ -608,9 +615,47 @@ int CedarCommand::check_parse() const {
   return kExitOk;
 }
 
+namespace {
+
+// The schema of `cedar validate`: one file as given, or several merged as Cedar merges schema
+// fragments; the name `k8s` stands for the webhooks' built-in schema. A merge adds the kinds
+// annotated `@admission` to the admission actions, as the webhook does (k8s_schema.h), so
+// `--schema k8s --schema crds.cedarschema` validates what `serve --schema crds.cedarschema` does.
+Loaded<Schema> validation_schema(InputCache& cache, const std::vector<std::string>& paths) {
+  if (paths.size() == 1 && paths.front() != "k8s") return cache.schema_file(paths.front());
+  std::vector<std::string> texts;
+  texts.reserve(paths.size());
+  for (const std::string& path : paths) {
+    if (path == "k8s") {
+      texts.emplace_back(k8s_authz::k8s_schema_text());
+      continue;
+    }
+    auto text = read_text(path);
+    if (!text) return {nullptr, path + ": " + text.error().message, {}};
+    texts.push_back(std::move(*text));
+  }
+  std::vector<cedar::SchemaFragment> fragments;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    fragments.push_back({paths[i] == "k8s" ? std::string("k8s.cedarschema") : paths[i], texts[i],
+                         cedar::detect_schema_syntax(texts[i])});
+  }
+  auto merged = cedar::parse_schema_fragments(fragments);
+  if (!merged) {
+    std::string detail;
+    for (const cedar::Diagnostic& d : merged.error()) detail += d.render() + "\n";
+    return {nullptr, merged.error().empty() ? "invalid schema" : merged.error().front().render(),
+            detail};
+  }
+  auto schema = k8s_authz::extend_admission_actions(*merged);
+  if (!schema) return {nullptr, schema.error().message, {}};
+  return {std::make_shared<const Schema>(std::move(*schema)), {}, {}};
+}
+
+}  // namespace
+
 int CedarCommand::validate() const {
   InputCache cache;
-  const Loaded<Schema>& schema = cache.schema_file(validate_schema_);
+  const Loaded<Schema> schema = validation_schema(cache, validate_schema_);
   if (!schema.value) {
     std::cerr << (schema.detail.empty() ? schema.error + "\n" : schema.detail);
     return kExitInput;

@@ -11,9 +11,11 @@
 //       evaluated
 //   eksguard cedar check-parse --policies F [--policy-format cedar|json] [--template-links F]
 //       parse errors with file:line:column and a caret snippet; exit 0 or 2
-//   eksguard cedar validate --policies F --schema F [--policy-format cedar|json]
+//   eksguard cedar validate --policies F --schema F [--schema F]... [--policy-format cedar|json]
 //                           [--template-links F]
 //       strict-mode validation: every error and warning with its code, policy and snippet;
+//       several --schema files are merged as Cedar merges schema fragments, and `k8s` names
+//       the webhooks' built-in schema (merged as `eksguard serve --schema` merges);
 //       exit 0 valid, 1 validation errors, 2 input error
 //   eksguard cedar format [-p F]... [--check | --write]   (cedar_format_command.h)
 //   eksguard cedar translate ... (cedar_translate_command.h)
@@ -69,7 +71,7 @@ class CedarCommand {
   std::string batch_;
   std::string check_policies_;
   std::string validate_policies_;
-  std::string validate_schema_;
+  std::vector<std::string> validate_schema_;
   std::string policy_format_;   // --policy-format (whichever subcommand runs)
   std::string template_links_;  // --template-links
 };

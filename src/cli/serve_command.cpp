@@ -60,7 +60,12 @@ class Logger {
 k8s_authz::ServiceConfig service_config(const server::ServeConfig& config, const Logger& logger) {
   k8s_authz::ServiceConfig service;
   service.policy_dir = config.policy_dir;
-  if (config.validate_policies) service.validate_policies = *config.validate_policies;
+  if (config.policy_validation) {
+    // serve_config checked the spelling.
+    service.policy_validation = k8s_authz::parse_validation_mode(*config.policy_validation)
+                                    .value_or(service.policy_validation);
+  }
+  service.schema_files.assign(config.schema_files.begin(), config.schema_files.end());
   if (config.break_glass_users) service.break_glass_users = *config.break_glass_users;
   if (config.break_glass_groups) service.break_glass_groups = *config.break_glass_groups;
   if (config.authorization_default_deny) {
@@ -141,6 +146,12 @@ ServeCommand::ServeCommand(CLI::App& app) {
   command_->add_option("--max-body-bytes", max_body_bytes_,
                        "Largest request body accepted; 413 beyond (default 1048576)");
   command_->add_option("--log-level", log_level_, "info|warn|error (default info)");
+  command_->add_option("--policy-validation", policy_validation_,
+                       "strict|warn|off: refuse, load but log and count, or skip policies that "
+                       "do not validate against the schema (default warn)");
+  command_->add_option("--schema", schema_files_,
+                       "Cedar schema fragment (Cedar or JSON syntax) added to the built-in "
+                       "Kubernetes schema, e.g. from `eksguard cedar schema crd`; repeatable");
 }
 
 int ServeCommand::execute() const {
@@ -163,6 +174,13 @@ int ServeCommand::execute() const {
     if (!level) return startup_error("--log-level must be info, warn or error");
     config.log_level = *level;
   }
+  if (!policy_validation_.empty()) {
+    if (!k8s_authz::parse_validation_mode(policy_validation_))
+      return startup_error("--policy-validation must be strict, warn or off");
+    config.policy_validation = policy_validation_;
+  }
+  // Flags add to the configuration file's fragments.
+  config.schema_files.insert(config.schema_files.end(), schema_files_.begin(), schema_files_.end());
   if (config.policy_dir.empty()) return startup_error("--policies DIR is required");
   if (config.server.tls_cert_file.empty()) return startup_error("--tls-cert FILE is required");
   if (config.server.tls_key_file.empty()) return startup_error("--tls-key FILE is required");

@@ -2,6 +2,7 @@
 //
 //   eksguard serve --policies DIR --tls-cert FILE --tls-key FILE [--listen ADDR:PORT]
 //                  [--config FILE] [--threads N] [--max-body-bytes N]
+//                  [--policy-validation strict|warn|off] [--schema FRAGMENT]...
 //
 // POST /v1/authorize (SubjectAccessReview v1), POST /v1/admit (AdmissionReview v1), GET
 // /healthz, /readyz, /metrics. Flags override the config file (server/serve_config.h). Runs
@@ -11,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace eksguard::cli {
 
@@ -28,6 +30,8 @@ class ServeCommand {
   std::string listen_;
   std::string config_;
   std::string log_level_;
+  std::string policy_validation_;
+  std::vector<std::string> schema_files_;
   unsigned threads_ = 0;
   size_t max_body_bytes_ = 0;
 };

@@ -13,10 +13,21 @@
 // where the two differ the prototype's declaration did not match its own conversion
 // (tests/k8s_authz/schema_compat_test.cpp). The admission conversion follows whatever schema
 // the service uses (conversion_plan.h). Parsing takes about 3 ms (bench BM_K8sSchemaParse).
+//
+// Custom resources: schema fragments (Cedar or JSON syntax, e.g. from `eksguard cedar schema
+// crd`) add to it. Cedar merges the fragments' namespaces, but a fragment cannot add resource
+// types to an action another fragment declares, and the admission actions must list every kind.
+// So the merged schema extends them itself: every entity type a fragment declares with the
+// annotation `@admission` is added to the resource types of k8s::admission::Action::"all",
+// "create", "update" and "delete" (custom resources have no CONNECT).
 #pragma once
 
+#include <filesystem>
+#include <span>
 #include <string_view>
+#include <vector>
 
+#include "cedar/schema/fragments.h"
 #include "cedar/schema/schema.h"
 #include "common/result.h"
 
@@ -27,5 +38,18 @@ std::string_view k8s_schema_text();
 
 // The schema, parsed (once per call; callers keep it).
 Result<cedar::Schema> k8s_schema();
+
+// `schema` with every entity type annotated `@admission` added to the admission actions (see
+// above); the schema itself when none is.
+Result<cedar::Schema> extend_admission_actions(const cedar::Schema& schema);
+
+// The built-in schema merged with `fragments`, the admission actions extended (see above). An
+// error lists every diagnostic, each naming its file, line and column.
+Result<cedar::Schema> k8s_schema_with(std::span<const cedar::SchemaFragment> fragments);
+
+// The same with fragments read from files (each at most `max_file_bytes`; the syntax is
+// detected from the text).
+Result<cedar::Schema> k8s_schema_with_files(const std::vector<std::filesystem::path>& files,
+                                            size_t max_file_bytes = size_t{16} << 20);
 
 }  // namespace eksguard::k8s_authz

@@ -31,18 +31,38 @@ Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
   return text.str();
 }
 
-// What a load collects: the compiled files, what refuses the set, and what only gets logged.
+// The id a decision names the policy by (`@id` or Cedar's policyN); the validator uses Cedar's.
+std::string display_id(const cedar::PolicySet& policies, std::string_view policy_id) {
+  for (const auto group : {policies.policies(), policies.templates()}) {
+    for (const cedar::Policy& policy : group) {
+      if (policy.id == policy_id) return std::string(cedar::PolicySet::display_id(policy));
+    }
+  }
+  return std::string(policy_id);
+}
+
+ValidationIssue issue_of(const cedar::PolicySet& policies,
+                         const cedar::ValidationDiagnostic& found) {
+  const cedar::Diagnostic& d = found.diagnostic;
+  std::string message = d.message;
+  if (!found.help.empty()) message += " (" + found.help + ")";
+  return ValidationIssue{
+      d.severity,        d.code, display_id(policies, found.policy_id), d.file, d.line, d.column,
+      std::move(message)};
+}
+
+// What a load collects: the compiled files, the issues the mode lets through, what refuses the
+// set, and what only gets logged.
 struct LoadOutcome {
   std::vector<PolicyFile> files;
+  std::vector<ValidationIssue> issues;
   std::vector<std::string> problems;
   std::vector<std::string> notes;
 };
 
-// Parses and validates one policy source; every problem rendered with its snippet. Validation
-// errors of a Policy object with spec.validation.enforced: false become notes.
+// Parses and validates one policy source; every problem rendered with its snippet.
 void compile_source(std::string name, std::string object_name, std::string_view text,
-                    std::optional<bool> enforced, const cedar::Schema* schema,
-                    LoadOutcome& outcome) {
+                    const cedar::Schema* schema, ValidationMode mode, LoadOutcome& outcome) {
   auto parsed = cedar::PolicySet::parse(text, name);
   if (!parsed) {
     std::string message;
@@ -52,28 +72,33 @@ void compile_source(std::string name, std::string object_name, std::string_view 
     outcome.problems.push_back(std::move(message));
     return;
   }
-  if (schema != nullptr) {
-    const cedar::ValidationResult result = cedar::validate(*parsed, *schema, {.warnings = false});
-    if (!result.ok()) {
-      std::string rendered = cedar::render_all(result.diagnostics(), parsed->source());
-      if (enforced.value_or(true)) {
-        outcome.problems.push_back(std::move(rendered));
-        return;
+  if (schema != nullptr && mode != ValidationMode::kOff) {
+    const cedar::ValidationResult result = cedar::validate(*parsed, *schema);
+    if (mode == ValidationMode::kStrict && !result.ok()) {
+      cedar::Diagnostics errors;
+      for (const cedar::Diagnostic& d : result.diagnostics()) {
+        if (d.severity == cedar::Severity::kError) errors.push_back(d);
       }
-      outcome.notes.push_back(fmt::format(
-          "Policy \"{}\" in {} loaded with validation errors (spec.validation.enforced: "
-          "false):\n{}",
-          object_name, name, rendered));
+      outcome.problems.push_back(cedar::render_all(errors, parsed->source()));
+      return;
+    }
+    for (const cedar::PolicyValidation& policy : result.policies) {
+      for (const auto& error : policy.errors) outcome.issues.push_back(issue_of(*parsed, error));
+      for (const auto& warning : policy.warnings) {
+        outcome.issues.push_back(issue_of(*parsed, warning));
+      }
     }
   }
   outcome.files.push_back(PolicyFile{std::move(name), std::move(object_name), std::move(*parsed)});
 }
 
-// A `.cedar` file is one policy set; a manifest holds any number of Policy objects.
+// A `.cedar` file is one policy set; a manifest holds any number of Policy objects, each
+// validated as its spec.validation.enforced says (true: strict, false: warn) unless validation
+// is off.
 void compile_file(const std::string& name, std::string_view text, const cedar::Schema* schema,
-                  LoadOutcome& outcome) {
+                  ValidationMode mode, LoadOutcome& outcome) {
   if (!is_policy_manifest_name(name)) {
-    compile_source(name, {}, text, std::nullopt, schema, outcome);
+    compile_source(name, {}, text, schema, mode, outcome);
     return;
   }
   auto manifest = read_policy_manifest(text, name);
@@ -83,12 +108,54 @@ void compile_file(const std::string& name, std::string_view text, const cedar::S
   }
   for (std::string& note : manifest->notes) outcome.notes.push_back(std::move(note));
   for (ManifestPolicy& policy : manifest->policies) {
-    compile_source(name, std::move(policy.object_name), policy.source, policy.enforced, schema,
+    ValidationMode policy_mode = mode;
+    if (mode != ValidationMode::kOff && policy.enforced.has_value()) {
+      policy_mode = *policy.enforced ? ValidationMode::kStrict : ValidationMode::kWarn;
+    }
+    compile_source(name, std::move(policy.object_name), policy.source, schema, policy_mode,
                    outcome);
   }
 }
 
 }  // namespace
+
+std::string_view validation_mode_name(ValidationMode mode) {
+  switch (mode) {
+    case ValidationMode::kStrict:
+      return "strict";
+    case ValidationMode::kWarn:
+      return "warn";
+    case ValidationMode::kOff:
+      return "off";
+  }
+  return "strict";
+}
+
+std::optional<ValidationMode> parse_validation_mode(std::string_view text) {
+  if (text == "strict") return ValidationMode::kStrict;
+  if (text == "warn") return ValidationMode::kWarn;
+  if (text == "off") return ValidationMode::kOff;
+  return std::nullopt;
+}
+
+std::string ValidationIssue::render() const {
+  std::string out = fmt::format("{} {} policy \"{}\" at {}:{}:{}: ", cedar::severity_name(severity),
+                                code, policy_id, file, line, column);
+  // One line each: a multi-line message keeps its first line break as "; ".
+  for (const char c : message) {
+    if (c == '\n') {
+      if (!out.ends_with("; ")) out += "; ";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+size_t PolicyStore::validation_issue_count(cedar::Severity severity) const {
+  return static_cast<size_t>(std::count_if(issues_.begin(), issues_.end(),
+                                           [&](const auto& i) { return i.severity == severity; }));
+}
 
 std::string PolicyRef::describe() const {
   const cedar::Policy& p = policy();
@@ -108,7 +175,8 @@ size_t PolicyStore::policy_count() const {
 
 Result<std::shared_ptr<const PolicyStore>> PolicyStore::load(const fs::path& directory,
                                                              const cedar::Schema* schema,
-                                                             const StoreLimits& limits) {
+                                                             const StoreLimits& limits,
+                                                             ValidationMode mode) {
   std::error_code error;
   if (!fs::is_directory(directory, error)) {
     return fail(fmt::format("{}: not a readable directory", directory.string()));
@@ -139,20 +207,22 @@ Result<std::shared_ptr<const PolicyStore>> PolicyStore::load(const fs::path& dir
     }
     texts.emplace_back(path.filename().string(), std::move(*text));
   }
-  if (!problems.empty()) return assemble({}, std::move(problems), {});
-  return from_texts(texts, schema);
+  if (!problems.empty()) return assemble({}, {}, {}, problems);
+  return from_texts(texts, schema, mode);
 }
 
 Result<std::shared_ptr<const PolicyStore>> PolicyStore::from_texts(
-    std::span<const std::pair<std::string, std::string>> texts, const cedar::Schema* schema) {
+    std::span<const std::pair<std::string, std::string>> texts, const cedar::Schema* schema,
+    ValidationMode mode) {
   LoadOutcome outcome;
-  for (const auto& [name, text] : texts) compile_file(name, text, schema, outcome);
-  return assemble(std::move(outcome.files), std::move(outcome.problems), std::move(outcome.notes));
+  for (const auto& [name, text] : texts) compile_file(name, text, schema, mode, outcome);
+  return assemble(std::move(outcome.files), std::move(outcome.issues), std::move(outcome.notes),
+                  outcome.problems);
 }
 
-Result<std::shared_ptr<const PolicyStore>> PolicyStore::assemble(std::vector<PolicyFile> files,
-                                                                 std::vector<std::string> problems,
-                                                                 std::vector<std::string> notes) {
+Result<std::shared_ptr<const PolicyStore>> PolicyStore::assemble(
+    std::vector<PolicyFile> files, std::vector<ValidationIssue> issues,
+    std::vector<std::string> notes, const std::vector<std::string>& problems) {
   if (!problems.empty()) {
     std::string message;
     for (const std::string& problem : problems) {
@@ -161,7 +231,8 @@ Result<std::shared_ptr<const PolicyStore>> PolicyStore::assemble(std::vector<Pol
     }
     return fail(std::move(message));
   }
-  return std::shared_ptr<const PolicyStore>(new PolicyStore(std::move(files), std::move(notes)));
+  return std::shared_ptr<const PolicyStore>(
+      new PolicyStore(std::move(files), std::move(issues), std::move(notes)));
 }
 
 StoreDecision PolicyStore::decide(const cedar::Request& request,

@@ -1,12 +1,15 @@
 // The webhook's policies: every `*.cedar` file of one directory, and every Policy object of the
 // AWS prototype (cedar.k8s.aws Policy, see policy_manifest.h) in its `*.yaml`, `*.yml` and
 // `*.json` files (a ConfigMap mounted there works: its `..data` symlink swap is seen as a
-// change), parsed, optionally validated against the Kubernetes schema, and compiled into one
-// immutable PolicyStore that many threads read.
+// change), parsed, validated against the Kubernetes schema as the ValidationMode says (a
+// Policy's spec.validation.enforced overrides it for that Policy: true is strict, false warn),
+// and compiled into one immutable PolicyStore that many threads read.
 //
-// A store is all or nothing: when one file does not parse or validate, load() fails with every
-// diagnostic (file:line:column and a caret snippet) and the caller keeps its previous store, so
-// a broken edit never replaces a working policy set.
+// A store is all or nothing: when one file does not parse (or, in strict mode, does not
+// validate), load() fails with every diagnostic (file:line:column and a caret snippet) and the
+// caller keeps its previous store, so a broken edit never replaces a working policy set. In
+// warn mode validation errors do not refuse the set: they and the warnings are kept with the
+// store as ValidationIssues for the caller to log and count.
 //
 // Each file keeps its own PolicySet, so a decision names the policy by its id (`@id("…")` or
 // `policyN`, numbered per file in text order), its file, line and column. Cedar's semantics
@@ -17,8 +20,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cedar/authorizer.h"
@@ -31,6 +36,25 @@ namespace eksguard::k8s_authz {
 struct StoreLimits {
   size_t max_files = 1000;
   size_t max_file_bytes = size_t{4} << 20;
+};
+
+// strict: a validation error refuses the set; warn: the set loads and its validation errors
+// and warnings are reported (validation_issues()); off: no validation.
+enum class ValidationMode : uint8_t { kStrict, kWarn, kOff };
+
+std::string_view validation_mode_name(ValidationMode mode);
+std::optional<ValidationMode> parse_validation_mode(std::string_view text);
+
+// One validation error or warning of a loaded set.
+struct ValidationIssue {
+  cedar::Severity severity = cedar::Severity::kError;
+  std::string code;  // validation.*
+  std::string policy_id;
+  std::string file;
+  uint32_t line = 0, column = 0;
+  std::string message;
+  // One line: `warning validation.unsafe-... policy "p1" at owner.cedar:3:7: message`.
+  std::string render() const;
 };
 
 struct PolicyFile {
@@ -64,33 +88,39 @@ struct StoreDecision {
 
 class PolicyStore {
  public:
-  // Reads, parses and (with a schema) validates every `*.cedar` file and every Policy object of
-  // the `*.yaml`, `*.yml` and `*.json` files of `directory` (regular files, symlinks followed,
-  // names starting with `.` skipped), in name order.
-  static Result<std::shared_ptr<const PolicyStore>> load(const std::filesystem::path& directory,
-                                                         const cedar::Schema* schema,
-                                                         const StoreLimits& limits = {});
+  // Reads, parses and (with a schema, unless `mode` is off) validates every `*.cedar` file and
+  // every Policy object of the `*.yaml`, `*.yml` and `*.json` files of `directory` (regular
+  // files, symlinks followed, names starting with `.` skipped), in name order.
+  static Result<std::shared_ptr<const PolicyStore>> load(
+      const std::filesystem::path& directory, const cedar::Schema* schema,
+      const StoreLimits& limits = {}, ValidationMode mode = ValidationMode::kStrict);
   // The same from in-memory files (name, text); for tests and tools.
   static Result<std::shared_ptr<const PolicyStore>> from_texts(
-      std::span<const std::pair<std::string, std::string>> files, const cedar::Schema* schema);
+      std::span<const std::pair<std::string, std::string>> files, const cedar::Schema* schema,
+      ValidationMode mode = ValidationMode::kStrict);
 
   std::span<const PolicyFile> files() const { return files_; }
   size_t policy_count() const;
-  // What the load skipped or let pass, one line each (objects that are not Policies, validation
-  // errors of Policies with spec.validation.enforced: false); for the log.
+  // Validation errors (warn mode) and warnings (strict and warn) of the set, file by file.
+  std::span<const ValidationIssue> validation_issues() const { return issues_; }
+  size_t validation_issue_count(cedar::Severity severity) const;
+  // What the load skipped, one line each (objects in manifests that are not Policies); for the
+  // log.
   std::span<const std::string> notes() const { return notes_; }
 
   StoreDecision decide(const cedar::Request& request, const cedar::Entities& entities) const;
 
  private:
-  PolicyStore(std::vector<PolicyFile> files, std::vector<std::string> notes)
-      : files_(std::move(files)), notes_(std::move(notes)) {}
+  PolicyStore(std::vector<PolicyFile> files, std::vector<ValidationIssue> issues,
+              std::vector<std::string> notes)
+      : files_(std::move(files)), issues_(std::move(issues)), notes_(std::move(notes)) {}
   // The store, or every problem when there is one.
-  static Result<std::shared_ptr<const PolicyStore>> assemble(std::vector<PolicyFile> files,
-                                                             std::vector<std::string> problems,
-                                                             std::vector<std::string> notes);
+  static Result<std::shared_ptr<const PolicyStore>> assemble(
+      std::vector<PolicyFile> files, std::vector<ValidationIssue> issues,
+      std::vector<std::string> notes, const std::vector<std::string>& problems);
 
   std::vector<PolicyFile> files_;
+  std::vector<ValidationIssue> issues_;
   std::vector<std::string> notes_;
 };
 

@@ -584,6 +584,27 @@ Result<Review, BadRequest> decode_access_review(std::string_view body, const Dec
   return finish(builder, review, principal, action, resource);
 }
 
+namespace {
+
+// One path component as a Cedar identifier (see cedar_entity_type_for_kind).
+std::string cedar_identifier(std::string_view text) {
+  std::string identifier;
+  identifier.reserve(text.size() + 1);
+  for (const char c : text) {
+    identifier += std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ? c : '_';
+  }
+  static constexpr std::array<std::string_view, 9> kReserved = {
+      "true", "false", "if", "then", "else", "in", "is", "like", "has"};
+  if (identifier.empty() || std::isdigit(static_cast<unsigned char>(identifier[0])) != 0 ||
+      identifier.starts_with("__cedar") ||
+      std::find(kReserved.begin(), kReserved.end(), identifier) != kReserved.end()) {
+    identifier.insert(identifier.begin(), '_');
+  }
+  return identifier;
+}
+
+}  // namespace
+
 std::string cedar_namespace_for_group(std::string_view group) {
   if (group.empty()) return "core";
   std::vector<std::string_view> labels;
@@ -601,16 +622,15 @@ std::string cedar_namespace_for_group(std::string_view group) {
   std::string out;
   for (const std::string_view label : labels) {
     if (!out.empty()) out += "::";
-    std::string identifier;
-    for (const char c : label) {
-      identifier += std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' ? c : '_';
-    }
-    if (identifier.empty() || std::isdigit(static_cast<unsigned char>(identifier[0])) != 0) {
-      identifier.insert(identifier.begin(), '_');
-    }
-    out += identifier;
+    out += cedar_identifier(label);
   }
   return out;
+}
+
+std::string cedar_entity_type_for_kind(std::string_view group, std::string_view version,
+                                       std::string_view kind) {
+  return fmt::format("{}::{}::{}", cedar_namespace_for_group(group), cedar_identifier(version),
+                     cedar_identifier(kind));
 }
 
 namespace {
@@ -728,8 +748,8 @@ Result<Review, BadRequest> decode_admission_review(std::string_view body,
   const EntityUid* all = builder.uid("k8s::admission::Action", "all");
   builder.add(action, Value::from_canonical_record({}), std::span(&all, 1));
 
-  const std::string type = fmt::format("{}::{}::{}", cedar_namespace_for_group(view.kind_group),
-                                       view.kind_version, view.kind);
+  const std::string type =
+      cedar_entity_type_for_kind(view.kind_group, view.kind_version, view.kind);
   const PlanNode* object_plan = plan.for_entity_type(type);
   const bool is_delete = operation == "delete";
   const auto& object = is_delete && view.old_object ? view.old_object : view.object;

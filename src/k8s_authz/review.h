@@ -88,8 +88,16 @@ Result<Review, BadRequest> decode_admission_review(std::string_view body,
                                                    const DecodeLimits& limits = {});
 
 // The Cedar namespace for an API group ("" → "core", "rbac.authorization.k8s.io" → "rbac",
-// "cedar.k8s.aws" → "aws::k8s::cedar").
+// "cedar.k8s.aws" → "aws::k8s::cedar", "cert-manager.io" → "io::cert_manager").
 std::string cedar_namespace_for_group(std::string_view group);
+
+// The entity type of an object kind, `<group namespace>::<version>::<Kind>`
+// ("apps", "v1", "Deployment" → "apps::v1::Deployment"). Every path component is made a Cedar
+// identifier: characters outside [A-Za-z0-9_] become `_`, and a component that is empty, starts
+// with a digit, is a reserved word (`in`, `is`, `if`, ...) or starts with `__cedar` gets a
+// leading `_`. The admission webhook and `eksguard cedar schema crd` both name kinds by this.
+std::string cedar_entity_type_for_kind(std::string_view group, std::string_view version,
+                                       std::string_view kind);
 
 // One label or field selector requirement as the webhook maps it.
 struct SelectorRequirement {

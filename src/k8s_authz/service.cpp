@@ -112,11 +112,12 @@ WebhookService::WebhookService(ServiceConfig config) : config_(std::move(config)
 Result<std::unique_ptr<WebhookService>> WebhookService::create(ServiceConfig config) {
   if (config.policy_dir.empty()) return fail("the policy directory is not set");
   std::unique_ptr<WebhookService> service(new WebhookService(std::move(config)));
-  auto schema = k8s_schema();
-  if (!schema) return fail("built-in Kubernetes schema: " + schema.error().message);
-  // Objects convert as the schema types them, whether or not policies are validated.
-  service->plan_ = ConversionPlan::compile(*schema);
-  if (service->config_.validate_policies) service->schema_ = std::move(*schema);
+  // Built even when validation is off: a configured fragment that is broken is a start-up
+  // error whatever the mode, and objects convert as the schema types them.
+  auto schema = k8s_schema_with_files(service->config_.schema_files);
+  if (!schema) return fail("Cedar schema: " + schema.error().message);
+  service->schema_ = std::move(*schema);
+  service->plan_ = ConversionPlan::compile(service->schema_);
   service->reload();
   return service;
 }
@@ -132,8 +133,8 @@ bool WebhookService::ready() const {
 ReloadResult WebhookService::reload() {
   std::lock_guard lock(reload_mutex_);
   snapshot_ = DirectorySnapshot::take(config_.policy_dir);
-  auto loaded =
-      PolicyStore::load(config_.policy_dir, schema_ ? &*schema_ : nullptr, config_.store_limits);
+  auto loaded = PolicyStore::load(config_.policy_dir, &schema_, config_.store_limits,
+                                  config_.policy_validation);
   ReloadResult result;
   if (!loaded) {
     counters_.reloads_failed.fetch_add(1, std::memory_order_relaxed);
@@ -150,15 +151,28 @@ ReloadResult WebhookService::reload() {
   for (const PolicyFile& file : (*loaded)->files()) names.push_back(file.name);
   result.files = static_cast<size_t>(std::unique(names.begin(), names.end()) - names.begin());
   result.policies = (*loaded)->policy_count();
-  result.message = fmt::format("loaded {} polic{} from {} file{} in {}", result.policies,
-                               result.policies == 1 ? "y" : "ies", result.files,
-                               result.files == 1 ? "" : "s", config_.policy_dir.string());
+  const size_t errors = (*loaded)->validation_issue_count(cedar::Severity::kError);
+  const size_t warnings = (*loaded)->validation_issue_count(cedar::Severity::kWarning);
+  result.message = fmt::format(
+      "loaded {} polic{} from {} file{} in {} (validation {}: {} error{}, "
+      "{} warning{})",
+      result.policies, result.policies == 1 ? "y" : "ies", result.files,
+      result.files == 1 ? "" : "s", config_.policy_dir.string(),
+      validation_mode_name(config_.policy_validation), errors, errors == 1 ? "" : "s", warnings,
+      warnings == 1 ? "" : "s");
   for (const std::string& note : (*loaded)->notes()) log(LogLevel::kWarning, note);
+  log_validation_issues(**loaded);
   store_.store(std::move(*loaded));
   counters_.reloads_ok.fetch_add(1, std::memory_order_relaxed);
   counters_.last_reload_ok.store(true, std::memory_order_relaxed);
   log(result.files == 0 ? LogLevel::kWarning : LogLevel::kInfo, result.message);
   return result;
+}
+
+void WebhookService::log_validation_issues(const PolicyStore& store) const {
+  for (const ValidationIssue& issue : store.validation_issues()) {
+    log(LogLevel::kWarning, "policy validation: " + issue.render());
+  }
 }
 
 std::optional<ReloadResult> WebhookService::poll() {
@@ -316,6 +330,8 @@ Counters WebhookService::counters() const {
   if (const auto store = store_.load()) {
     out.policies = store->policy_count();
     out.policy_files = store->files().size();
+    out.validation_errors = store->validation_issue_count(cedar::Severity::kError);
+    out.validation_warnings = store->validation_issue_count(cedar::Severity::kWarning);
   }
   return out;
 }
@@ -359,6 +375,20 @@ std::string WebhookService::metrics_text() const {
   fmt::format_to(std::back_inserter(out), "eksguard_policies {}\n", c.policies);
   family("eksguard_policy_files", "gauge", "Policy files in force.");
   fmt::format_to(std::back_inserter(out), "eksguard_policy_files {}\n", c.policy_files);
+  family("eksguard_policy_validation_issues", "gauge",
+         "Schema validation errors and warnings of the policy set in force (errors only "
+         "in warn mode: strict refuses them).");
+  fmt::format_to(std::back_inserter(out),
+                 "eksguard_policy_validation_issues{{severity=\"error\"}} {}\n"
+                 "eksguard_policy_validation_issues{{severity=\"warning\"}} {}\n",
+                 c.validation_errors, c.validation_warnings);
+  family("eksguard_policy_validation_mode", "gauge",
+         "The policy validation mode (1 for the one in use).");
+  for (const ValidationMode mode :
+       {ValidationMode::kStrict, ValidationMode::kWarn, ValidationMode::kOff}) {
+    fmt::format_to(std::back_inserter(out), "eksguard_policy_validation_mode{{mode=\"{}\"}} {}\n",
+                   validation_mode_name(mode), mode == config_.policy_validation ? 1 : 0);
+  }
   return out;
 }
 

@@ -17,11 +17,13 @@
 //   Users and groups configured at start-up (default group system:masters, plus the server's
 //   own identity) are never denied: authorization answers no-opinion, admission allows.
 // Policies
-//   A directory of `*.cedar` files, validated against the built-in Kubernetes schema
-//   (k8s_schema.h) unless turned off. reload() replaces the policy set atomically only when the
-//   whole directory parses and validates; otherwise the last good set stays, the failure is
-//   logged and counted. poll() reloads when the directory changed (ConfigMap symlink swaps
-//   included); the server calls it every few seconds.
+//   A directory of `*.cedar` files, validated against the service's schema: the built-in
+//   Kubernetes schema plus the configured fragments (k8s_schema.h), as the ValidationMode says.
+//   reload() replaces the policy set atomically only when the whole directory parses (and, in
+//   strict mode, validates); otherwise the last good set stays, the failure is logged and
+//   counted. In warn mode validation errors do not refuse the set: each error and warning is
+//   logged on one line and counted (eksguard_policy_validation_issues). poll() reloads when the
+//   directory changed (ConfigMap symlink swaps included); the server calls it every few seconds.
 // Bad input
 //   A body that is not a well-formed review gets HTTP 400 (413 when too large) with a
 //   Kubernetes Status object naming the problem; the outcome is "error".
@@ -56,7 +58,10 @@ using LogFunction = std::function<void(LogLevel, std::string_view)>;
 
 struct ServiceConfig {
   std::filesystem::path policy_dir;
-  bool validate_policies = true;  // against the built-in Kubernetes schema
+  // Against the built-in Kubernetes schema plus `schema_files`. Warn by default: the AWS
+  // prototype's own demo policies do not all pass strict validation.
+  ValidationMode policy_validation = ValidationMode::kWarn;
+  std::vector<std::filesystem::path> schema_files;  // Cedar schema fragments (text or JSON)
   DefaultDecision authorization_default = DefaultDecision::kNoOpinion;
   FailMode authorization_fail_mode = FailMode::kClosed;
   FailMode admission_fail_mode = FailMode::kClosed;
@@ -86,7 +91,8 @@ struct Counters {
   uint64_t evaluation_errors = 0;  // policies that failed to evaluate
   uint64_t break_glass = 0;        // requests let through as break-glass identities
   uint64_t reloads_ok = 0, reloads_failed = 0;
-  uint64_t policies = 0, policy_files = 0;  // in the set in force
+  uint64_t policies = 0, policy_files = 0;                  // in the set in force
+  uint64_t validation_errors = 0, validation_warnings = 0;  // of the set in force
   bool last_reload_ok = false;
 };
 
@@ -111,16 +117,20 @@ class WebhookService {
   std::shared_ptr<const PolicyStore> policies() const { return store_.load(); }
   const ServiceConfig& config() const { return config_; }
   const ConversionPlan& conversion_plan() const { return *plan_; }
+  // The built-in schema plus the fragments: what policies are validated against and admission
+  // objects converted by.
+  const cedar::Schema& schema() const { return schema_; }
 
  private:
   explicit WebhookService(ServiceConfig config);
   void log(LogLevel level, std::string_view message) const;
   bool is_break_glass(const Identity& identity) const;
   void count_errors(const StoreDecision& decision, const Review& review, bool forbids_only);
+  void log_validation_issues(const PolicyStore& store) const;
 
   ServiceConfig config_;
-  std::optional<cedar::Schema> schema_;         // for validation, when enabled
-  std::shared_ptr<const ConversionPlan> plan_;  // from the schema; immutable
+  cedar::Schema schema_;                        // built-in + fragments
+  std::shared_ptr<const ConversionPlan> plan_;  // compiled from schema_; immutable
   std::atomic<std::shared_ptr<const PolicyStore>> store_;
   std::mutex reload_mutex_;
   std::optional<DirectorySnapshot> snapshot_;  // guarded by reload_mutex_

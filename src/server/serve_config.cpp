@@ -212,15 +212,27 @@ Status apply_entry(const ConfigReader& reader, const MapEntry& entry, ServeConfi
     config.log_level = *level;
     return Ok{};
   }
-  if (key == "validatePolicies")
-    return assign(reader.boolean(value, key), config.validate_policies);
+  if (key == "policyValidation") {
+    if (value.text() != "strict" && value.text() != "warn" && value.text() != "off")
+      return reader.error(value, "policyValidation must be strict, warn or off");
+    config.policy_validation = std::string(value.text());
+    return Ok{};
+  }
+  if (key == "validatePolicies") {  // deprecated: true = strict, false = off
+    auto validate = reader.boolean(value, key);
+    if (!validate) return Unexpected(validate.error());
+    config.policy_validation = *validate ? "strict" : "off";
+    return Ok{};
+  }
+  if (key == "schemaFiles") return assign(reader.strings(value, key), config.schema_files);
   if (key == "breakGlass") return apply_break_glass(reader, value, config);
   if (key == "authorization") return apply_authorization(reader, value, config);
   if (key == "admission") return apply_admission(reader, value, config);
   return reader.unknown(entry, "",
                         "listen, policies, tls, threads, maxBodyBytes, maxHeaderBytes, "
                         "maxConnections, timeouts, policyPollInterval, logLevel, "
-                        "validatePolicies, breakGlass, authorization, admission");
+                        "policyValidation, schemaFiles, validatePolicies, breakGlass, "
+                        "authorization, admission");
 }
 
 }  // namespace

@@ -11,7 +11,9 @@
 //   timeouts: {handshake: 10s, header: 10s, body: 30s, write: 30s, idle: 120s, shutdown: 15s}
 //   policyPollInterval: 5s           # how often the policy folder is checked for changes
 //   logLevel: info                   # info | warn | error
-//   validatePolicies: true
+//   policyValidation: warn           # strict | warn | off (see docs/serve.md)
+//   schemaFiles: [crds.cedarschema]  # Cedar schema fragments added to the built-in schema
+//   validatePolicies: true           # deprecated alias: true = strict, false = off
 //   breakGlass: {users: [...], groups: [system:masters, ...]}
 //   authorization: {default: no-opinion, failMode: closed}   # default: no-opinion | deny
 //   admission: {failMode: closed}                            # failMode: open | closed
@@ -36,7 +38,8 @@ struct ServeConfig {
   std::chrono::milliseconds policy_poll_interval{5000};
   LogLevel log_level = LogLevel::kInfo;
   // Settings of the webhook service; absent = the service's defaults.
-  std::optional<bool> validate_policies;
+  std::optional<std::string> policy_validation;  // "strict", "warn" or "off"
+  std::vector<std::string> schema_files;
   std::optional<std::vector<std::string>> break_glass_users;
   std::optional<std::vector<std::string>> break_glass_groups;
   std::optional<bool> authorization_default_deny;  // false: no-opinion

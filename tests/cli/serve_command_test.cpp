@@ -289,8 +289,35 @@ TEST(ServeCommand, StartupErrorsExit2WithAClearMessage) {
   EXPECT_NE(bad_cert.out.find("nope.crt: cannot load the TLS certificate chain"), std::string::npos)
       << bad_cert.out;
 
+  auto bad_mode = run_eksguard(
+      "serve --policies " + dir.path().string() + tls + " --policy-validation lenient", true);
+  EXPECT_EQ(bad_mode.exit_code, 2);
+  EXPECT_NE(bad_mode.out.find("--policy-validation must be strict, warn or off"), std::string::npos)
+      << bad_mode.out;
+
+  // A schema fragment that does not merge with the built-in schema stops the start, naming
+  // its file and line, whatever the validation mode; from the flag or the configuration file.
+  const std::filesystem::path fragment = dir.path() / "crds.cedarschema";
+  std::ofstream(fragment) << "// duplicate\nnamespace core::v1 { entity Pod; }\n";
+  auto bad_fragment = run_eksguard("serve --policies " + dir.path().string() + tls +
+                                       " --policy-validation off --schema " + fragment.string(),
+                                   true);
+  EXPECT_EQ(bad_fragment.exit_code, 2);
+  EXPECT_NE(bad_fragment.out.find(fragment.string() + ":2:29: error: entity type `Pod` in "
+                                                      "namespace `core::v1` is declared more "
+                                                      "than once [schema.duplicate-declaration]"),
+            std::string::npos)
+      << bad_fragment.out;
+
   const std::filesystem::path config = dir.path() / "serve.yaml";
-  std::ofstream(config) << "threads: 2\ntimeouts: {idle: forever}\n";
+  std::ofstream(config) << "schemaFiles: [" << fragment.string() << "]\n";
+  auto config_fragment = run_eksguard(
+      "serve --policies " + dir.path().string() + tls + " --config " + config.string(), true);
+  EXPECT_EQ(config_fragment.exit_code, 2);
+  EXPECT_NE(config_fragment.out.find(fragment.string() + ":2:"), std::string::npos)
+      << config_fragment.out;
+
+  std::ofstream(config, std::ios::trunc) << "threads: 2\ntimeouts: {idle: forever}\n";
   auto bad_config = run_eksguard(
       "serve --policies " + dir.path().string() + tls + " --config " + config.string(), true);
   EXPECT_EQ(bad_config.exit_code, 2);

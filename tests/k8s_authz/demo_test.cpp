@@ -6,6 +6,7 @@
 // The published schema validates the demo policies exactly as the prototype's own schema does.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -78,11 +79,10 @@ class K8sAuthzDemo : public ::testing::Test {
     }
     ASSERT_FALSE(label_policy_.empty());
     // The prototype never validated at run time and two demo policies do not pass strict
-    // validation against either schema (see PublishedSchemaValidatesLikeThePrototypes), so
-    // the demo runs as the prototype ran it: unvalidated.
+    // validation against either schema (see PublishedSchemaValidatesLikeThePrototypes); the
+    // default mode (warn, as the chart's) loads them unchanged.
     ServiceConfig config;
     config.policy_dir = dir_.path();
-    config.validate_policies = false;
     auto service = WebhookService::create(config);
     ASSERT_TRUE(service) << service.error().message;
     service_ = std::move(*service);
@@ -259,12 +259,55 @@ TEST_F(K8sAuthzDemo, PublishedSchemaValidatesLikeThePrototypes) {
   EXPECT_EQ(valid, 6U);  // combined-policy and self-node-policy fail against both schemas
 }
 
-// With validation on, the label demo alone loads and decides the same way.
+// The chart's default validation mode (deploy/helm/eksguard/values.yaml) loads every demo
+// policy unchanged, logging and counting the validation errors of the two that do not pass;
+// strict refuses the whole set, naming them.
+TEST_F(K8sAuthzDemo, DemoPoliciesLoadUnderTheChartDefault) {
+  const fs::path values = fs::path(EKSGUARD_SOURCE_DIR) / "deploy/helm/eksguard/values.yaml";
+  auto documents = doc::load_all(read_text(values), "values.yaml");
+  ASSERT_TRUE(documents) << documents.error().message;
+  const doc::Node* server = documents->front().root()->get("server");
+  ASSERT_NE(server, nullptr);
+  const auto mode = parse_validation_mode(server->string_at("policyValidation"));
+  ASSERT_TRUE(mode.has_value()) << "server.policyValidation in values.yaml";
+
+  std::vector<std::string> logs;
+  ServiceConfig config;
+  config.policy_dir = dir_.path();
+  config.policy_validation = *mode;
+  config.log = [&logs](LogLevel, std::string_view line) { logs.emplace_back(line); };
+  auto service = WebhookService::create(config);
+  ASSERT_TRUE(service) << service.error().message;
+  ASSERT_TRUE((*service)->ready());
+  const Counters counters = (*service)->counters();
+  EXPECT_EQ(counters.policy_files, 8U);
+  EXPECT_GT(counters.validation_errors, 0U);
+  for (const std::string_view file : {"combined-policy.cedar", "self-node-policy.cedar"}) {
+    EXPECT_TRUE(std::any_of(logs.begin(), logs.end(), [&](const std::string& line) {
+      return line.starts_with("policy validation: error validation.") &&
+             line.find(file) != std::string::npos;
+    })) << file;
+  }
+  EXPECT_EQ((*service)->authorize(sample_list("list", "")).outcome, "deny");
+
+  config.policy_validation = ValidationMode::kStrict;
+  config.log = nullptr;
+  auto strict = WebhookService::create(config);
+  ASSERT_TRUE(strict);
+  EXPECT_FALSE((*strict)->ready());
+  const ReloadResult refused = (*strict)->reload();
+  EXPECT_FALSE(refused.ok);
+  EXPECT_NE(refused.message.find("combined-policy.cedar:"), std::string::npos);
+  EXPECT_NE(refused.message.find("self-node-policy.cedar:"), std::string::npos);
+}
+
+// Strictly validated, the label demo alone loads and decides the same way.
 TEST_F(K8sAuthzDemo, ValidatedLabelPolicyDecidesTheSame) {
   TempDir dir("eksguard-demo-validated");
   std::ofstream(dir.path() / "label-enforcement-policy.cedar") << label_policy_;
   ServiceConfig config;
   config.policy_dir = dir.path();
+  config.policy_validation = ValidationMode::kStrict;
   auto service = WebhookService::create(config);
   ASSERT_TRUE(service);
   ASSERT_TRUE((*service)->ready());

@@ -111,9 +111,10 @@ TEST(K8sAuthzPolicyManifest, MalformedPoliciesAreErrorsWithPositions) {
 
 // A store of one manifest; the problems when it is refused.
 Result<std::shared_ptr<const PolicyStore>> store_of(std::string_view manifest,
-                                                    const cedar::Schema* schema) {
+                                                    const cedar::Schema* schema,
+                                                    ValidationMode mode = ValidationMode::kStrict) {
   const std::pair<std::string, std::string> file{"policies.yaml", std::string(manifest)};
-  return PolicyStore::from_texts({&file, 1}, schema);
+  return PolicyStore::from_texts({&file, 1}, schema, mode);
 }
 
 constexpr std::string_view kUntypedPolicy = R"(apiVersion: cedar.k8s.aws/v1alpha1
@@ -139,13 +140,19 @@ TEST(K8sAuthzPolicyManifest, EnforcedDecidesWhetherValidationErrorsRefuseTheSet)
   ASSERT_FALSE(enforced);
   EXPECT_NE(enforced.error().message.find("policies.yaml:7:"), std::string::npos)
       << enforced.error().message;
-  // Loaded, the errors kept as a note for the log.
+  // Loaded, the errors kept as validation issues for the log and the metrics.
   auto lenient = store_of(with_enforced("false"), &*schema);
   ASSERT_TRUE(lenient) << lenient.error().message;
   EXPECT_EQ((*lenient)->policy_count(), 1U);
-  ASSERT_EQ((*lenient)->notes().size(), 1U);
-  EXPECT_NE((*lenient)->notes()[0].find("Policy \"typo\""), std::string::npos);
-  EXPECT_NE((*lenient)->notes()[0].find("policies.yaml:7:"), std::string::npos);
+  ASSERT_EQ((*lenient)->validation_issue_count(cedar::Severity::kError), 1U);
+  const ValidationIssue& issue = (*lenient)->validation_issues()[0];
+  EXPECT_EQ(issue.file, "policies.yaml");
+  EXPECT_EQ(issue.line, 7U);
+  EXPECT_EQ(issue.policy_id, "policy0");
+  // Unless validation is off, `enforced` beats the folder's mode either way.
+  EXPECT_FALSE(store_of(with_enforced("true"), &*schema, ValidationMode::kWarn));
+  EXPECT_TRUE(store_of(with_enforced("false"), &*schema, ValidationMode::kStrict));
+  EXPECT_TRUE(store_of(with_enforced("true"), &*schema, ValidationMode::kOff));
   // A parse error refuses the set whatever `enforced` says.
   std::string broken = with_enforced("false");
   broken.replace(broken.find("forbid"), 6, "forbidd");

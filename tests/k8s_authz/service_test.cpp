@@ -178,7 +178,7 @@ TEST(K8sAuthzService, AdmissionAllowsUnlessForbidden) {
 // Schema validation would reject policies that can error on a missing attribute.
 ServiceConfig unvalidated() {
   ServiceConfig config;
-  config.validate_policies = false;
+  config.policy_validation = ValidationMode::kOff;
   return config;
 }
 
@@ -247,7 +247,9 @@ TEST(K8sAuthzService, BreakGlassIdentitiesAreNeverDenied) {
 }
 
 TEST(K8sAuthzService, BrokenPolicyKeepsTheLastGoodSet) {
-  Fixture f;
+  ServiceConfig strict;
+  strict.policy_validation = ValidationMode::kStrict;
+  Fixture f(strict);
   ASSERT_TRUE(f.service->ready());
   const std::string bob_pods = resource_sar("bob", "[]", "get", "", "pods", "dev");
   EXPECT_EQ(f.service->authorize(bob_pods).outcome, "no-opinion");
@@ -270,7 +272,8 @@ TEST(K8sAuthzService, BrokenPolicyKeepsTheLastGoodSet) {
   EXPECT_NE(f.service->metrics_text().find("eksguard_policy_reloads_total{result=\"failure\"} 1"),
             std::string::npos);
 
-  // A policy that parses but does not validate against the schema is rejected as well.
+  // In strict mode a policy that parses but does not validate against the schema is rejected
+  // as well.
   write(
       f.dir.path() / "zz-broken.cedar",
       R"(permit (principal, action, resource is k8s::Resource) when { resource.colour == "red" };)");

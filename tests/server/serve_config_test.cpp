@@ -21,7 +21,8 @@ maxConnections: 100
 timeouts: {handshake: 2s, header: 3s, body: 4s, write: 5s, idle: 6s, shutdown: 250ms}
 policyPollInterval: 10s
 logLevel: warn
-validatePolicies: false
+policyValidation: off
+schemaFiles: [crds.cedarschema, extra.cedarschema.json]
 breakGlass: {users: [admin], groups: [system:masters, ops]}
 authorization: {default: deny, failMode: open}
 admission: {failMode: open}
@@ -46,7 +47,9 @@ admission: {failMode: open}
   EXPECT_EQ(config.server.shutdown_timeout, 250ms);
   EXPECT_EQ(config.policy_poll_interval, 10s);
   EXPECT_EQ(config.log_level, LogLevel::kWarn);
-  EXPECT_EQ(config.validate_policies, false);
+  EXPECT_EQ(config.policy_validation, "off");
+  EXPECT_EQ(config.schema_files,
+            (std::vector<std::string>{"crds.cedarschema", "extra.cedarschema.json"}));
   EXPECT_EQ(config.break_glass_users, std::vector<std::string>{"admin"});
   EXPECT_EQ(config.break_glass_groups, (std::vector<std::string>{"system:masters", "ops"}));
   EXPECT_EQ(config.authorization_default_deny, true);
@@ -59,7 +62,7 @@ TEST(ServeConfig, AcceptsTheHelmChartsFile) {
   ServeConfig config;
   const Status status = apply_serve_config(R"(threads: 2
 maxBodyBytes: 1048576
-validatePolicies: true
+policyValidation: warn
 logLevel: info
 breakGlass:
   users:
@@ -74,6 +77,23 @@ breakGlass:
   EXPECT_EQ(config.break_glass_groups, std::vector<std::string>{"system:masters"});
 }
 
+// validatePolicies is the deprecated spelling of policyValidation: true = strict, false = off.
+TEST(ServeConfig, ValidatePoliciesIsAnAliasOfPolicyValidation) {
+  for (const auto& [text, expected] :
+       {std::pair{"validatePolicies: true\n", "strict"},
+        {"validatePolicies: false\n", "off"},
+        {"policyValidation: strict\n", "strict"},
+        {"policyValidation: warn\n", "warn"},
+        {"policyValidation: off\n", "off"},
+        {"policyValidation: \"off\"\n", "off"},
+        {"validatePolicies: true\npolicyValidation: warn\n", "warn"}}) {
+    ServeConfig config;
+    const Status status = apply_serve_config(text, "serve.yaml", config);
+    ASSERT_TRUE(status) << text << status.error().message;
+    EXPECT_EQ(config.policy_validation, expected) << text;
+  }
+}
+
 TEST(ServeConfig, KeepsDefaultsForAbsentKeys) {
   ServeConfig config;
   ASSERT_TRUE(apply_serve_config("", "empty.yaml", config));
@@ -81,7 +101,8 @@ TEST(ServeConfig, KeepsDefaultsForAbsentKeys) {
   EXPECT_EQ(config.server.host, "127.0.0.1");
   EXPECT_EQ(config.server.port, 10288);
   EXPECT_EQ(config.server.max_body_bytes, size_t{1} << 20);
-  EXPECT_FALSE(config.validate_policies.has_value());
+  EXPECT_FALSE(config.policy_validation.has_value());
+  EXPECT_TRUE(config.schema_files.empty());
   EXPECT_FALSE(config.authorization_default_deny.has_value());
 }
 
@@ -99,6 +120,9 @@ TEST(ServeConfig, ErrorsNamePositionAndExpectation) {
       {"breakGlass: {users: admin}\n", "breakGlass.users must be a list of strings"},
       {"logLevel: debug\n", "logLevel must be info, warn or error"},
       {"validatePolicies: sometimes\n", "validatePolicies must be true or false"},
+      {"policyValidation: lenient\n",
+       "serve.yaml:1:19: policyValidation must be strict, warn or off"},
+      {"schemaFiles: crds.cedarschema\n", "schemaFiles must be a list of strings"},
       {"polices: /x\n", "serve.yaml:1:10: unknown key `polices` (expected listen, policies,"},
       {"- a\n", "the serve configuration must be a mapping"},
       {"threads: [\n", "serve.yaml:"},

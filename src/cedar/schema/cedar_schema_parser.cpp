@@ -562,9 +562,10 @@ std::optional<Diagnostic> check_utf8(std::string_view text, std::string_view fil
 }  // namespace
 }  // namespace schema_internal
 
-Result<Schema, Diagnostics> parse_cedar_schema(std::string_view text, std::string_view file,
-                                               const SchemaLimits& limits) {
-  using namespace schema_internal;
+namespace schema_internal {
+
+Result<RawSchema, Diagnostics> parse_cedar_schema_raw(std::string_view text, std::string_view file,
+                                                      const SchemaLimits& limits) {
   if (text.size() > limits.max_input_bytes) {
     return Unexpected<Diagnostics>(Diagnostics{make_diagnostic(
         "schema.limit.size",
@@ -577,7 +578,16 @@ Result<Schema, Diagnostics> parse_cedar_schema(std::string_view text, std::strin
   Parser parser(text, file, limits);
   std::optional<RawSchema> raw = parser.parse();
   if (!raw) return Unexpected<Diagnostics>(parser.take_errors());
-  return build_schema(*raw, file, limits);
+  return std::move(*raw);
+}
+
+}  // namespace schema_internal
+
+Result<Schema, Diagnostics> parse_cedar_schema(std::string_view text, std::string_view file,
+                                               const SchemaLimits& limits) {
+  auto raw = schema_internal::parse_cedar_schema_raw(text, file, limits);
+  if (!raw) return Unexpected<Diagnostics>(std::move(raw.error()));
+  return schema_internal::build_schema(*raw, file, limits);
 }
 
 }  // namespace eksguard::cedar

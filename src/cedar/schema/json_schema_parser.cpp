@@ -505,24 +505,14 @@ doc::Position position_of(std::string_view text, size_t offset) {
   return position;
 }
 
-Result<Schema, Diagnostics> fail_with(Diagnostic diagnostic) {
+Unexpected<Diagnostics> fail_with(Diagnostic diagnostic) {
   return Unexpected<Diagnostics>(Diagnostics{std::move(diagnostic)});
 }
 
 }  // namespace
-}  // namespace schema_internal
 
-Result<Schema, Diagnostics> json_schema_from_node(const doc::Node& root, std::string_view file,
-                                                  const SchemaLimits& limits) {
-  schema_internal::JsonReader reader(file, limits);
-  std::optional<schema_internal::RawSchema> raw = reader.read(root);
-  if (!raw) return Unexpected<Diagnostics>(reader.take_errors());
-  return schema_internal::build_schema(*raw, file, limits);
-}
-
-Result<Schema, Diagnostics> parse_json_schema(std::string_view text, std::string_view file,
-                                              const SchemaLimits& limits) {
-  using namespace schema_internal;
+Result<RawSchema, Diagnostics> parse_json_schema_raw(std::string_view text, std::string_view file,
+                                                     const SchemaLimits& limits) {
   if (text.size() > limits.max_input_bytes) {
     return fail_with(make_diagnostic(
         "schema.limit.size",
@@ -551,7 +541,27 @@ Result<Schema, Diagnostics> parse_json_schema(std::string_view text, std::string
     return fail_with(
         make_diagnostic("schema.json.syntax", "expected exactly one JSON value", file, 1, 1));
   }
-  return json_schema_from_node(*documents->front().root(), file, limits);
+  JsonReader reader(file, limits);
+  std::optional<RawSchema> raw = reader.read(*documents->front().root());
+  if (!raw) return Unexpected<Diagnostics>(reader.take_errors());
+  return std::move(*raw);
+}
+
+}  // namespace schema_internal
+
+Result<Schema, Diagnostics> json_schema_from_node(const doc::Node& root, std::string_view file,
+                                                  const SchemaLimits& limits) {
+  schema_internal::JsonReader reader(file, limits);
+  std::optional<schema_internal::RawSchema> raw = reader.read(root);
+  if (!raw) return Unexpected<Diagnostics>(reader.take_errors());
+  return schema_internal::build_schema(*raw, file, limits);
+}
+
+Result<Schema, Diagnostics> parse_json_schema(std::string_view text, std::string_view file,
+                                              const SchemaLimits& limits) {
+  auto raw = schema_internal::parse_json_schema_raw(text, file, limits);
+  if (!raw) return Unexpected<Diagnostics>(std::move(raw.error()));
+  return schema_internal::build_schema(*raw, file, limits);
 }
 
 }  // namespace eksguard::cedar

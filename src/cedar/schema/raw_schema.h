@@ -16,11 +16,13 @@
 
 namespace eksguard::cedar::schema_internal {
 
-// Where something is written: 1-based line, byte column and byte length (0 when unknown).
+// Where something is written: 1-based line, byte column and byte length (0 when unknown), and
+// in which of the fragments being merged (an index into the file names build_schema gets).
 struct Span {
   uint32_t line = 0;
   uint32_t column = 0;
   uint32_t length = 0;
+  uint32_t source = 0;
 };
 
 enum class RawTypeKind : uint8_t {
@@ -113,5 +115,21 @@ struct RawSchema {
 // ValidatorSchema::from_schema_fragments does. Diagnostics name `file`.
 Result<Schema, Diagnostics> build_schema(const RawSchema& raw, std::string_view file,
                                          const SchemaLimits& limits);
+// The same for merged fragments: a diagnostic names files[span.source].
+Result<Schema, Diagnostics> build_schema(const RawSchema& raw,
+                                         const std::vector<std::string>& files,
+                                         const SchemaLimits& limits);
+
+// The syntaxes as written, before resolution (the first steps of parse_cedar_schema and
+// parse_json_schema).
+Result<RawSchema, Diagnostics> parse_cedar_schema_raw(std::string_view text, std::string_view file,
+                                                      const SchemaLimits& limits);
+Result<RawSchema, Diagnostics> parse_json_schema_raw(std::string_view text, std::string_view file,
+                                                     const SchemaLimits& limits);
+
+// Cedar's merge of schema fragments: `fragments[i]`'s spans get source i; a namespace declared
+// by several fragments becomes one, so a name declared twice is reported as a duplicate. A
+// namespace repeated inside one fragment stays repeated (and is reported as such).
+RawSchema merge_raw_schemas(std::vector<RawSchema> fragments);
 
 }  // namespace eksguard::cedar::schema_internal

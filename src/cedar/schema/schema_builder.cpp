@@ -125,8 +125,8 @@ struct Resolved {
 
 class Builder {
  public:
-  Builder(const RawSchema& raw, std::string_view file, const SchemaLimits& limits)
-      : raw_(raw), file_(file), limits_(limits) {}
+  Builder(const RawSchema& raw, std::vector<std::string> files, const SchemaLimits& limits)
+      : raw_(raw), files_(std::move(files)), limits_(limits) {}
 
   Result<Schema, Diagnostics> run() {
     check_declarations();
@@ -151,17 +151,23 @@ class Builder {
 
  private:
   void error(std::string code, std::string message, Span span) {
-    errors_.push_back(make_diagnostic(std::move(code), std::move(message), file_, span.line,
+    errors_.push_back(make_diagnostic(std::move(code), std::move(message), file_of(span), span.line,
                                       span.column, span.length));
   }
 
   void warn(std::string code, std::string message, Span span) {
-    parts_.warnings.push_back(make_diagnostic(std::move(code), std::move(message), file_, span.line,
-                                              span.column, span.length, Severity::kWarning));
+    parts_.warnings.push_back(make_diagnostic(std::move(code), std::move(message), file_of(span),
+                                              span.line, span.column, span.length,
+                                              Severity::kWarning));
+  }
+
+  std::string_view file_of(Span span) const {
+    return span.source < files_.size() ? std::string_view(files_[span.source]) : "<schema>";
   }
 
   Diagnostics with_file(Diagnostics diagnostics) const {
-    for (Diagnostic& d : diagnostics) d.file = file_;
+    // Whole-schema checks have no position; name the first fragment.
+    for (Diagnostic& d : diagnostics) d.file = file_of(Span{});
     return diagnostics;
   }
 
@@ -596,7 +602,7 @@ class Builder {
   }
 
   const RawSchema& raw_;
-  std::string file_;
+  std::vector<std::string> files_;
   const SchemaLimits& limits_;
   Diagnostics errors_;
   SchemaParts parts_;
@@ -612,7 +618,13 @@ class Builder {
 
 Result<Schema, Diagnostics> build_schema(const RawSchema& raw, std::string_view file,
                                          const SchemaLimits& limits) {
-  return Builder(raw, file, limits).run();
+  return Builder(raw, {std::string(file)}, limits).run();
+}
+
+Result<Schema, Diagnostics> build_schema(const RawSchema& raw,
+                                         const std::vector<std::string>& files,
+                                         const SchemaLimits& limits) {
+  return Builder(raw, files, limits).run();
 }
 
 }  // namespace eksguard::cedar::schema_internal
