@@ -7,10 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <fstream>
-#include <sstream>
 
 #include "cedar/schema/cedar_schema_parser.h"
+#include "common/file.h"
 
 namespace eksguard::embedded {
 extern const char k8s_cedarschema[];
@@ -32,21 +31,6 @@ std::string render(const cedar::Diagnostics& errors, std::string_view fallback) 
     out += error.render();
   }
   return out;
-}
-
-Result<std::string> read_text(const std::filesystem::path& path, size_t max_bytes) {
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path, error);
-  if (error) return fail(fmt::format("{}: cannot read: {}", path.string(), error.message()));
-  if (size > max_bytes) {
-    return fail(fmt::format("{}: {} bytes is larger than the limit of {} bytes", path.string(),
-                            size, max_bytes));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(fmt::format("{}: cannot open", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -108,7 +92,7 @@ Result<cedar::Schema> k8s_schema_with_files(const std::vector<std::filesystem::p
   std::vector<std::string> texts;
   texts.reserve(files.size());
   for (const std::filesystem::path& file : files) {
-    auto text = read_text(file, max_file_bytes);
+    auto text = read_file_bounded(file, max_file_bytes);
     if (!text) return fail(text.error().message);
     texts.push_back(std::move(*text));
   }

@@ -5,31 +5,15 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "cedar/validator/validator.h"
+#include "common/file.h"
 #include "k8s_authz/policy_manifest.h"
 
 namespace eksguard::k8s_authz {
 namespace {
 
 namespace fs = std::filesystem;
-
-Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
-  std::error_code error;
-  const auto size = fs::file_size(path, error);
-  if (error) return fail(fmt::format("{}: cannot read: {}", path.string(), error.message()));
-  if (size > max_bytes) {
-    return fail(fmt::format("{}: {} bytes is larger than the limit of {} bytes", path.string(),
-                            size, max_bytes));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(fmt::format("{}: cannot open", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The id a decision names the policy by (`@id` or Cedar's policyN); the validator uses Cedar's.
 std::string display_id(const cedar::PolicySet& policies, std::string_view policy_id) {
@@ -200,7 +184,7 @@ Result<std::shared_ptr<const PolicyStore>> PolicyStore::load(const fs::path& dir
   std::vector<std::pair<std::string, std::string>> texts;
   std::vector<std::string> problems;
   for (const fs::path& path : paths) {
-    auto text = read_file(path, limits.max_file_bytes);
+    auto text = read_file_bounded(path, limits.max_file_bytes);
     if (!text) {
       problems.push_back(text.error().message);
       continue;
