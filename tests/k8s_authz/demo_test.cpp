@@ -28,33 +28,6 @@ using testing::admission_review;
 using testing::config_map;
 using testing::resource_sar;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// (name, policy text) of every Policy in the demo files.
-std::vector<std::pair<std::string, std::string>> demo_policies(const fs::path& demo) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const char* file : {"authorization-policy.yaml", "admission-policy.yaml"}) {
-    auto documents = doc::load_all(read_text(demo / file), file);
-    if (!documents) {
-      ADD_FAILURE() << file << ": " << documents.error().message;
-      continue;
-    }
-    for (const doc::Document& document : *documents) {
-      const doc::Node* root = document.root();
-      if (root == nullptr || root->string_at("kind") != "Policy") continue;
-      const doc::Node* spec = root->get("spec");
-      const doc::Node* metadata = root->get("metadata");
-      if (spec == nullptr || metadata == nullptr) continue;
-      out.emplace_back(std::string(metadata->string_at("name")),
-                       std::string(spec->string_at("content")));
-    }
-  }
-  return out;
-}
-
 // The 1-based line of the `occurrence`-th (0-based) line starting with `prefix` in `text`.
 uint32_t line_of(std::string_view text, std::string_view prefix, int occurrence) {
   uint32_t line = 1;
@@ -71,7 +44,7 @@ class K8sAuthzDemo : public ::testing::Test {
   void SetUp() override {
     fs::path demo;
     EKSGUARD_REQUIRE_SHARED("conformance/cedar-k8s/demo", demo);
-    policies_ = demo_policies(demo);
+    policies_ = testing::demo_policies(demo);
     ASSERT_EQ(policies_.size(), 8U);
     for (const auto& [name, text] : policies_) {
       std::ofstream(dir_.path() / (name + ".cedar"), std::ios::binary) << text;
@@ -241,7 +214,8 @@ TEST_F(K8sAuthzDemo, OtherDemoPolicies) {
 TEST_F(K8sAuthzDemo, PublishedSchemaValidatesLikeThePrototypes) {
   fs::path prototype_path;
   EKSGUARD_REQUIRE_SHARED("conformance/cedar-k8s/cedarschema/k8s-full.cedarschema", prototype_path);
-  auto prototype = cedar::parse_cedar_schema(read_text(prototype_path), "k8s-full.cedarschema");
+  auto prototype = cedar::parse_cedar_schema(eksguard::testing::read_file(prototype_path),
+                                             "k8s-full.cedarschema");
   ASSERT_TRUE(prototype);
   auto ours = k8s_schema();
   ASSERT_TRUE(ours) << ours.error().message;
@@ -264,7 +238,7 @@ TEST_F(K8sAuthzDemo, PublishedSchemaValidatesLikeThePrototypes) {
 // strict refuses the whole set, naming them.
 TEST_F(K8sAuthzDemo, DemoPoliciesLoadUnderTheChartDefault) {
   const fs::path values = fs::path(EKSGUARD_SOURCE_DIR) / "deploy/helm/eksguard/values.yaml";
-  auto documents = doc::load_all(read_text(values), "values.yaml");
+  auto documents = doc::load_all(eksguard::testing::read_file(values), "values.yaml");
   ASSERT_TRUE(documents) << documents.error().message;
   const doc::Node* server = documents->front().root()->get("server");
   ASSERT_NE(server, nullptr);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,9 +13,11 @@
 #include <utility>
 #include <vector>
 
+#include "doc/loader.h"
 #include "k8s_authz/k8s_schema.h"
 #include "k8s_authz/policy_store.h"
 #include "k8s_authz/review.h"
+#include "support/test_support.h"
 
 namespace eksguard::k8s_authz::testing {
 
@@ -128,6 +131,30 @@ inline Match evaluate_admission(std::string_view policies, std::string_view body
     return Match::kError;
   }
   return evaluate(policies, *review);
+}
+
+// (metadata.name, spec.content) of every Policy in the AWS prototype's demo files, read in place
+// from `demo` (../shared/conformance/cedar-k8s/demo).
+inline std::vector<std::pair<std::string, std::string>> demo_policies(
+    const std::filesystem::path& demo) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const char* file : {"authorization-policy.yaml", "admission-policy.yaml"}) {
+    auto documents = doc::load_all(eksguard::testing::read_file(demo / file), file);
+    if (!documents) {
+      ADD_FAILURE() << file << ": " << documents.error().message;
+      continue;
+    }
+    for (const doc::Document& document : *documents) {
+      const doc::Node* root = document.root();
+      if (root == nullptr || root->string_at("kind") != "Policy") continue;
+      const doc::Node* spec = root->get("spec");
+      const doc::Node* metadata = root->get("metadata");
+      if (spec == nullptr || metadata == nullptr) continue;
+      out.emplace_back(std::string(metadata->string_at("name")),
+                       std::string(spec->string_at("content")));
+    }
+  }
+  return out;
 }
 
 }  // namespace eksguard::k8s_authz::testing

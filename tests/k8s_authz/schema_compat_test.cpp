@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -17,6 +16,7 @@
 #include "cedar/schema/cedar_schema_parser.h"
 #include "cedar/validator/validator.h"
 #include "doc/loader.h"
+#include "k8s_authz/k8s_authz_test_support.h"
 #include "k8s_authz/k8s_schema.h"
 #include "support/test_support.h"
 
@@ -24,11 +24,6 @@ namespace eksguard::k8s_authz {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // The kind of a type as a word: sets and entity types spelled out, records as "record" (or,
 // `named`, by their common type's name; names are not compared, only shown).
@@ -123,7 +118,8 @@ const std::map<std::string, std::string>& deliberate_differences() {
 }
 
 cedar::Schema prototype_schema(const fs::path& path) {
-  auto schema = cedar::parse_cedar_schema(read_text(path), "k8s-full.cedarschema");
+  auto schema =
+      cedar::parse_cedar_schema(eksguard::testing::read_file(path), "k8s-full.cedarschema");
   if (!schema) {
     ADD_FAILURE() << "k8s-full.cedarschema does not parse";
     return {};
@@ -181,25 +177,6 @@ TEST(K8sAuthzSchemaCompat, ActionsApplyToWhatThePrototypesApplyTo) {
   }
 }
 
-// (name, policy text) of every Policy in the demo files.
-std::vector<std::pair<std::string, std::string>> demo_policies(const fs::path& demo) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const char* file : {"authorization-policy.yaml", "admission-policy.yaml"}) {
-    auto documents = doc::load_all(read_text(demo / file), file);
-    if (!documents) {
-      ADD_FAILURE() << file << ": " << documents.error().message;
-      continue;
-    }
-    for (const doc::Document& document : *documents) {
-      const doc::Node* root = document.root();
-      if (root == nullptr || root->string_at("kind") != "Policy") continue;
-      out.emplace_back(std::string(root->get("metadata")->string_at("name")),
-                       std::string(root->get("spec")->string_at("content")));
-    }
-  }
-  return out;
-}
-
 // Six demo policies validate strictly. Two do not, against the prototype's own schema either:
 // they read optional attributes without testing for them first (`resource.metadata.name` on a
 // ConfigMap, `principal.extra` on a ServiceAccount), which strict validation refuses; both
@@ -221,7 +198,7 @@ TEST(K8sAuthzSchemaCompat, DemoPoliciesValidateStrictly) {
        {"20:5 policy0 validation.unsafe-optional-attribute-access `extra`",
         "35:5 policy1 validation.unsafe-optional-attribute-access `extra`"}},
   };
-  const auto policies = demo_policies(demo);
+  const auto policies = testing::demo_policies(demo);
   ASSERT_EQ(policies.size(), 8U);
   for (const auto& [name, text] : policies) {
     auto parsed = cedar::PolicySet::parse(text, name + ".cedar");
